@@ -1,0 +1,178 @@
+#include "app/daemon.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+
+#include "app/lock_file.h"
+#include "app/manifest.h"
+#include "http/admin.h"
+#include "http/edge_server.h"
+#include "http/elastic_pool.h"
+#include "platform/log.h"
+#include "platform/loop.h"
+#include "platform/os_random.h"
+#include "platform/real_clock.h"
+#include "store/runs.h"
+#include "store/store.h"
+
+namespace slipway::app {
+
+namespace fs = std::filesystem;
+using platform::log_error;
+using platform::log_info;
+using platform::log_warn;
+
+namespace {
+
+// Worker threads kept warm, the most ever started, and how long an idle one lives.
+constexpr size_t kPoolMinThreads = 4;
+constexpr size_t kPoolMaxThreads = 8192;
+constexpr auto kPoolIdleTimeout = std::chrono::seconds(30);
+// Shutdown must finish within 2 s; busy keep-alive workers get this long to drain.
+constexpr auto kPoolDrainTimeout = std::chrono::milliseconds(500);
+
+std::optional<Manifest> load_configured_manifest(const ServeOptions& options) {
+  std::string path = options.config_path;
+  if (path.empty()) {
+    if (!fs::exists("slipway.json")) return Manifest{};
+    path = "slipway.json";
+  }
+  ManifestResult loaded = load_manifest(path);
+  if (auto* problems = std::get_if<ManifestProblems>(&loaded)) {
+    std::fprintf(stderr, "slipway: the manifest is invalid (%zu problem%s); nothing was started:\n",
+                 problems->size(), problems->size() == 1 ? "" : "s");
+    for (const std::string& p : *problems) std::fprintf(stderr, "  %s\n", p.c_str());
+    return std::nullopt;
+  }
+  return std::get<Manifest>(std::move(loaded));
+}
+
+std::string describe_pipeline(const Manifest& m) {
+  return std::to_string(m.functions.size()) + " functions, " + std::to_string(m.queues.size()) +
+         " queues, " + std::to_string(m.buckets.size()) + " buckets, " +
+         std::to_string(m.event_source_mappings.size()) + " event source mappings";
+}
+
+// Everything a running daemon holds, in the order it must be torn down (reverse of members).
+struct Running {
+  std::unique_ptr<LockFile> lock;
+  std::unique_ptr<store::Store> store;
+  platform::RealClock clock;
+  Manifest manifest;
+  http::DaemonInfo info;
+  std::unique_ptr<platform::Loop> loop;
+  // The pool and server are released, not destroyed, at exit: an idle keep-alive worker may
+  // still be inside cpp-httplib when the process ends, and the OS reclaims both.
+  http::ElasticPool* pool = nullptr;
+  http::EdgeServer* edge = nullptr;
+};
+
+int open_data_dir(const ServeOptions& options, Running& r) {
+  std::error_code ec;
+  fs::create_directories(options.data_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "slipway: cannot create data directory %s: %s\n",
+                 options.data_dir.c_str(), ec.message().c_str());
+    return kExitFailure;
+  }
+  r.info.data_dir = fs::canonical(options.data_dir).string();
+  auto lock = LockFile::acquire((fs::path(r.info.data_dir) / "slipway.lock").string());
+  if (!lock) {
+    std::fprintf(stderr, "slipway: %s\n", lock.error().message.c_str());
+    return lock.error().code == core::ErrorCode::kAlreadyExists ? kExitDataDirBusy : kExitFailure;
+  }
+  r.lock = std::move(lock).value();
+  const auto durability = options.durability_full ? store::Durability::kFull : store::Durability::kNormal;
+  auto opened = store::Store::open((fs::path(r.info.data_dir) / "slipway.db").string(), durability,
+                                   store::all_migrations());
+  if (!opened) {
+    std::fprintf(stderr, "slipway: %s\n", opened.error().message.c_str());
+    return kExitFailure;
+  }
+  r.store = std::move(opened).value();
+  r.info.schema_version = r.store->schema_version();
+  for (int v : r.store->applied_now()) log_info("store: applied migration " + std::to_string(v));
+  return kExitOk;
+}
+
+int64_t record_start(Running& r) {
+  auto run = store::record_run_start(
+      *r.store, {r.clock.now_us() / core::kUsPerMs, r.info.version, r.info.pid, r.info.seed,
+                 r.info.manifest_path});
+  if (!run) {
+    log_warn(run.error().message);
+    return 0;
+  }
+  if (run.value().previous_unclean > 0)
+    log_warn("the previous run did not stop cleanly (killed?); recovering its state");
+  return run.value().run_id;
+}
+
+void install_signal_handlers(Running& r) {
+  std::signal(SIGPIPE, SIG_IGN);  // a client hanging up must not kill the daemon
+  for (int signum : {SIGINT, SIGTERM}) {
+    r.loop->on_signal(signum, [&r, signum] {
+      if (r.loop->stopping()) return;
+      log_info(std::string("received ") + (signum == SIGINT ? "SIGINT" : "SIGTERM") +
+               ", shutting down");
+      r.edge->server().stop();  // stop accepting; in-flight requests finish or get 503
+      r.loop->stop();
+    });
+  }
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  auto manifest = load_configured_manifest(options);
+  if (!manifest) return kExitUsage;
+
+  Running r;
+  r.manifest = std::move(*manifest);
+  r.info.version = SLIPWAY_VERSION;
+  r.info.host = options.host;
+  r.info.pid = static_cast<int>(getpid());
+  r.info.started_us = r.clock.now_us();
+  r.info.seed = options.seed ? *options.seed : platform::os_random_seed();
+  r.info.manifest_path = r.manifest.path.empty() ? "" : fs::absolute(r.manifest.path).string();
+  if (int rc = open_data_dir(options, r); rc != kExitOk) return rc;
+
+  r.loop = std::make_unique<platform::Loop>(r.clock, r.store.get());
+  r.pool = new http::ElasticPool(kPoolMinThreads, kPoolMaxThreads, kPoolIdleTimeout);
+  r.edge = new http::EdgeServer(*r.pool);
+  auto port = r.edge->bind(options.host, options.port);
+  if (!port) {
+    std::fprintf(stderr, "slipway: %s\n", port.error().message.c_str());
+    return kExitFailure;
+  }
+  r.info.port = port.value();
+  http::register_admin_routes(r.edge->server(), *r.loop, r.info, r.manifest);
+  install_signal_handlers(r);
+  const int64_t run_id = record_start(r);
+
+  log_info("slipway " + r.info.version + ", seed " + std::to_string(r.info.seed) + ", data dir " +
+           r.info.data_dir);
+  log_info(r.info.manifest_path.empty() ? "no manifest: serving a bare daemon"
+                                        : "manifest " + r.info.manifest_path + ": " +
+                                              describe_pipeline(r.manifest));
+  r.edge->start();
+  std::printf("slipway: listening on %s:%d\n", options.host.c_str(), r.info.port);
+  std::fflush(stdout);
+
+  r.loop->run();  // until SIGINT/SIGTERM
+
+  r.edge->stop();
+  if (run_id) (void)store::record_run_stop(*r.store, run_id, r.clock.now_us() / core::kUsPerMs);
+  r.store.reset();  // closes the database: everything acknowledged is on disk
+  if (!r.pool->shutdown(kPoolDrainTimeout)) log_info("leaving idle keep-alive connections to exit");
+  r.lock.reset();
+  log_info("stopped");
+  return kExitOk;
+}
+
+}  // namespace slipway::app

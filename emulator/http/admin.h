@@ -1,0 +1,40 @@
+// The admin API under /_slipway/ on the edge port: what a test harness or a user asks the
+// daemon about itself.
+//   GET /_slipway/health  status, version, uptime, address, data dir, seed, schema version
+//   GET /_slipway/state   the configured pipeline (functions, queues, buckets, mappings)
+// Answers come from the loop thread (so a health answer also proves the loop is turning).
+#pragma once
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <string>
+
+#include "app/manifest.h"
+#include "core/clock.h"
+#include "platform/loop.h"
+
+namespace slipway::http {
+
+// What the daemon knows about itself; fixed after start, read on the loop thread.
+struct DaemonInfo {
+  std::string version;
+  std::string host;
+  int port = 0;
+  std::string data_dir;
+  std::string manifest_path;  // empty for a bare daemon
+  uint64_t seed = 0;
+  int schema_version = 0;
+  int pid = 0;
+  core::TimeUs started_us = 0;
+};
+
+// JSON bodies, built on the loop thread.
+std::string health_json(const DaemonInfo& info, core::TimeUs now_us);
+
+// Registers the /_slipway/ routes. `info` and `manifest` are loop-owned and must outlive the
+// server.
+void register_admin_routes(httplib::Server& server, platform::Loop& loop, const DaemonInfo& info,
+                           const app::Manifest& manifest);
+
+}  // namespace slipway::http

@@ -1,0 +1,128 @@
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+namespace slipway::store {
+
+namespace {
+
+core::Error sqlite_error(sqlite3* db, const std::string& what) {
+  return core::make_error(core::ErrorCode::kInternal,
+                          what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability durability,
+                                                 const std::vector<Migration>& migrations) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    core::Error e = sqlite_error(db, "cannot open database " + path);
+    sqlite3_close(db);
+    return e;
+  }
+  std::unique_ptr<Store> store(new Store(db));
+  const char* sync = durability == Durability::kFull ? "FULL" : "NORMAL";
+  const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + sync +
+                              "; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=1000;";
+  if (auto s = store->exec(pragmas); !s) return s.error();
+  if (auto s = store->migrate(migrations); !s) return s.error();
+  return store;
+}
+
+Store::~Store() {
+  if (in_txn_) rollback();
+  sqlite3_close(db_);
+}
+
+core::Status Store::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return core::make_error(core::ErrorCode::kInternal, "sqlite: " + msg);
+  }
+  return core::Ok{};
+}
+
+core::Status Store::begin() {
+  if (in_txn_) return core::make_error(core::ErrorCode::kInternal, "begin inside a transaction");
+  if (auto s = exec("BEGIN"); !s) return s;
+  in_txn_ = true;
+  return core::Ok{};
+}
+
+core::Status Store::commit() {
+  if (!in_txn_) return core::make_error(core::ErrorCode::kInternal, "commit outside a transaction");
+  auto s = exec("COMMIT");
+  if (!s) rollback();
+  in_txn_ = false;
+  return s;
+}
+
+void Store::rollback() {
+  (void)exec("ROLLBACK");
+  in_txn_ = false;
+}
+
+core::Result<int> Store::read_version() const {
+  sqlite3_stmt* stmt = nullptr;
+  const char* sql = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+  if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK)
+    return sqlite_error(db_, "cannot read schema version");
+  int version = 0;
+  if (sqlite3_step(stmt) == SQLITE_ROW) version = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  return version;
+}
+
+int Store::schema_version() const {
+  auto v = read_version();
+  return v ? v.value() : 0;
+}
+
+core::Status Store::migrate(const std::vector<Migration>& migrations) {
+  if (auto s = exec("CREATE TABLE IF NOT EXISTS schema_version ("
+                    "version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+                    "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+      !s)
+    return s;
+  auto current = read_version();
+  if (!current) return current.error();
+  const int newest = migrations.empty() ? 0 : migrations.back().version;
+  if (current.value() > newest) {
+    return core::make_error(core::ErrorCode::kInvalidState,
+                            "the database has schema version " + std::to_string(current.value()) +
+                                " but this slipway knows versions up to " + std::to_string(newest) +
+                                "; it was written by a newer slipway. Use that version, or "
+                                "another --data-dir");
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= current.value()) continue;
+    if (auto s = apply(m); !s) return s;
+  }
+  return core::Ok{};
+}
+
+core::Status Store::apply(const Migration& m) {
+  if (auto s = begin(); !s) return s;
+  auto s = exec(m.sql);
+  if (s) {
+    char* insert = sqlite3_mprintf("INSERT INTO schema_version(version, description) "
+                                   "VALUES (%d, %Q)", m.version, m.description);
+    s = exec(insert);
+    sqlite3_free(insert);
+  }
+  if (!s) {
+    rollback();
+    return core::make_error(core::ErrorCode::kInternal, "migration " + std::to_string(m.version) +
+                                                            " (" + m.description +
+                                                            ") failed: " + s.error().message);
+  }
+  if (auto c = commit(); !c) return c;
+  applied_now_.push_back(m.version);
+  return core::Ok{};
+}
+
+}  // namespace slipway::store

@@ -1,0 +1,70 @@
+// Store: the daemon's SQLite database (one file in the data directory, WAL mode).
+//
+// Owned by the loop thread: one connection, no locking of its own. The loop wraps each pass in
+// begin()/commit(), so every state change of a pass lands in one transaction (group commit) and
+// replies are released only after commit() returns (DESIGN rule 2).
+//
+// Schema changes are forward migrations (migrations.cpp), applied in order at open, each in its
+// own transaction together with the bump of `schema_version`. A database written by a newer
+// slipway (a version above the newest migration known here) is refused, not guessed at.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+struct sqlite3;
+
+namespace slipway::store {
+
+struct Migration {
+  int version;              // 1, 2, 3 ... contiguous
+  const char* description;  // shown in the log when applied
+  const char* sql;          // one or more statements
+};
+
+// Every migration this build knows, oldest first.
+const std::vector<Migration>& all_migrations();
+
+enum class Durability {
+  kNormal,  // synchronous=NORMAL: survives kill -9 of the daemon (WAL)
+  kFull,    // synchronous=FULL: an fsync per commit, survives power loss too
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database at `path` and applies pending `migrations`.
+  static core::Result<std::unique_ptr<Store>> open(const std::string& path, Durability durability,
+                                                   const std::vector<Migration>& migrations);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The newest migration applied.
+  int schema_version() const;
+  // Migrations applied by this open() (for the start-up log).
+  const std::vector<int>& applied_now() const { return applied_now_; }
+
+  core::Status begin();
+  core::Status commit();
+  void rollback();
+  bool in_transaction() const { return in_txn_; }
+  // Runs statements with no results.
+  core::Status exec(const std::string& sql);
+  // The raw connection, for modules' prepared statements. Loop thread only.
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit Store(sqlite3* db) : db_(db) {}
+  core::Status migrate(const std::vector<Migration>& migrations);
+  core::Status apply(const Migration& m);
+  core::Result<int> read_version() const;
+
+  sqlite3* db_;
+  bool in_txn_ = false;
+  std::vector<int> applied_now_;
+};
+
+}  // namespace slipway::store

@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace fs = std::filesystem;
+using slipway::store::Durability;
+using slipway::store::Migration;
+using slipway::store::Store;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "slipway-store-XXXXXX").string();
+    path = mkdtemp(tmpl.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string db() const { return (path / "slipway.db").string(); }
+};
+
+int count_rows(Store& s, const std::string& table) {
+  sqlite3_stmt* stmt = nullptr;
+  std::string sql = "SELECT COUNT(*) FROM " + table;
+  REQUIRE(sqlite3_prepare_v2(s.handle(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  int n = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  return n;
+}
+
+const std::vector<Migration> kTwo = {
+    {1, "things", "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT);"},
+    {2, "things get a colour", "ALTER TABLE things ADD COLUMN colour TEXT;"},
+};
+
+}  // namespace
+
+TEST_CASE("store: a new database gets every migration, in order") {
+  TempDir dir;
+  auto opened = Store::open(dir.db(), Durability::kNormal, kTwo);
+  REQUIRE(opened.ok());
+  Store& s = *opened.value();
+  CHECK(s.schema_version() == 2);
+  CHECK(s.applied_now() == std::vector<int>{1, 2});
+  CHECK(s.exec("INSERT INTO things(name, colour) VALUES ('a', 'red')").ok());
+}
+
+TEST_CASE("store: reopening applies only what is new, and keeps the data") {
+  TempDir dir;
+  {
+    auto first = Store::open(dir.db(), Durability::kNormal, {kTwo[0]});
+    REQUIRE(first.ok());
+    CHECK(first.value()->schema_version() == 1);
+    CHECK(first.value()->exec("INSERT INTO things(name) VALUES ('kept')").ok());
+  }
+  auto second = Store::open(dir.db(), Durability::kNormal, kTwo);
+  REQUIRE(second.ok());
+  CHECK(second.value()->applied_now() == std::vector<int>{2});
+  CHECK(second.value()->schema_version() == 2);
+  CHECK(count_rows(*second.value(), "things") == 1);
+  auto third = Store::open(dir.db(), Durability::kNormal, kTwo);
+  REQUIRE(third.ok());
+  CHECK(third.value()->applied_now().empty());
+}
+
+TEST_CASE("store: a failing migration rolls back and leaves the version where it was") {
+  TempDir dir;
+  std::vector<Migration> broken = {kTwo[0], {2, "broken", "ALTER TABLE nowhere ADD COLUMN x;"}};
+  auto opened = Store::open(dir.db(), Durability::kNormal, broken);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.error().message.find("migration 2 (broken) failed") != std::string::npos);
+  auto again = Store::open(dir.db(), Durability::kNormal, {kTwo[0]});
+  REQUIRE(again.ok());
+  CHECK(again.value()->schema_version() == 1);
+}
+
+TEST_CASE("store: a database from a newer slipway is refused") {
+  TempDir dir;
+  REQUIRE(Store::open(dir.db(), Durability::kNormal, kTwo).ok());
+  auto older = Store::open(dir.db(), Durability::kNormal, {kTwo[0]});
+  REQUIRE_FALSE(older.ok());
+  CHECK(older.error().message.find("written by a newer slipway") != std::string::npos);
+}
+
+TEST_CASE("store: the shipped migrations apply cleanly and use WAL") {
+  TempDir dir;
+  auto opened = Store::open(dir.db(), Durability::kFull, slipway::store::all_migrations());
+  REQUIRE(opened.ok());
+  Store& s = *opened.value();
+  CHECK(s.schema_version() == slipway::store::all_migrations().back().version);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(s.handle(), "PRAGMA journal_mode", -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) == "wal");
+  sqlite3_finalize(stmt);
+}
+
+TEST_CASE("store: a rolled-back transaction leaves nothing, a committed one stays") {
+  TempDir dir;
+  auto opened = Store::open(dir.db(), Durability::kNormal, kTwo);
+  REQUIRE(opened.ok());
+  Store& s = *opened.value();
+  REQUIRE(s.begin().ok());
+  CHECK(s.in_transaction());
+  CHECK(s.exec("INSERT INTO things(name) VALUES ('gone')").ok());
+  s.rollback();
+  CHECK_FALSE(s.in_transaction());
+  CHECK(count_rows(s, "things") == 0);
+  REQUIRE(s.begin().ok());
+  CHECK_FALSE(s.begin().ok());  // no nesting
+  CHECK(s.exec("INSERT INTO things(name) VALUES ('stays')").ok());
+  REQUIRE(s.commit().ok());
+  CHECK(count_rows(s, "things") == 1);
+  CHECK_FALSE(s.commit().ok());  // nothing open
+}
