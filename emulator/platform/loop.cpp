@@ -32,6 +32,7 @@ struct Loop::Impl {
   std::vector<Posted> inbox;  // guarded by mu
   bool closed = false;        // guarded by mu: no more posts accepted
   std::atomic<bool> stop_requested{false};
+  std::vector<std::function<void(bool)>> deferred;  // loop thread only: released after commit
 
   void pass();
   void arm_timer();
@@ -93,6 +94,8 @@ void Loop::stop() {
   uv_async_send(&impl_->wake);
 }
 
+void Loop::defer(std::function<void(bool)> fn) { impl_->deferred.push_back(std::move(fn)); }
+
 bool Loop::stopping() const { return impl_->stop_requested.load(); }
 
 void Loop::Impl::pass() {
@@ -121,6 +124,9 @@ void Loop::Impl::pass() {
     }
   }
   for (Posted& p : batch) p.after_commit(committed);
+  std::vector<std::function<void(bool)>> released;
+  released.swap(deferred);
+  for (auto& fn : released) fn(committed);
   arm_timer();
 }
 

@@ -51,6 +51,11 @@ class Loop {
   template <typename R>
   std::optional<R> call(std::function<R()> fn);
 
+  // Loop thread only, inside a pass: runs `fn` after this pass commits (true) or fails to
+  // (false). For replies produced during a pass rather than by a post (a parked long poll woken
+  // by a send or a timer), so they too are released only once their changes are durable.
+  void defer(std::function<void(bool committed)> fn);
+
   // Loop thread only: the timers every module arms.
   core::TimerQueue& timers() { return timers_; }
   const core::Clock& clock() const { return clock_; }

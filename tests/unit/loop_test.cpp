@@ -145,3 +145,25 @@ TEST_CASE("loop: a failed commit fails the replies of its pass") {
   loop.stop();
   loop_thread.join();
 }
+
+TEST_CASE("loop: work deferred inside a pass is released after that pass commits") {
+  TempDb db;
+  RealClock clock;
+  Loop loop(clock, db.store.get());
+  std::thread loop_thread([&] { loop.run(); });
+  std::promise<int> seen;
+  // A timer callback stands in for a parked long poll woken inside a later pass.
+  loop.call<bool>([&] {
+    loop.timers().arm(loop.clock().now_us(), [&](auto) {
+      REQUIRE(db.store->exec("INSERT INTO t VALUES (3)").ok());
+      loop.defer([&](bool committed) {
+        CHECK(committed);
+        seen.set_value(db.committed_rows());
+      });
+    });
+    return true;
+  });
+  CHECK(seen.get_future().get() == 1);
+  loop.stop();
+  loop_thread.join();
+}
