@@ -66,10 +66,8 @@ struct Running {
   Manifest manifest;
   http::DaemonInfo info;
   std::unique_ptr<platform::Loop> loop;
-  // The pool and server are released, not destroyed, at exit: an idle keep-alive worker may
-  // still be inside cpp-httplib when the process ends, and the OS reclaims both.
-  http::ElasticPool* pool = nullptr;
-  http::EdgeServer* edge = nullptr;
+  std::unique_ptr<http::ElasticPool> pool;
+  std::unique_ptr<http::EdgeServer> edge;  // destroyed before the pool its handlers run on
 };
 
 int open_data_dir(const ServeOptions& options, Running& r) {
@@ -143,8 +141,8 @@ int serve(const ServeOptions& options) {
   if (int rc = open_data_dir(options, r); rc != kExitOk) return rc;
 
   r.loop = std::make_unique<platform::Loop>(r.clock, r.store.get());
-  r.pool = new http::ElasticPool(kPoolMinThreads, kPoolMaxThreads, kPoolIdleTimeout);
-  r.edge = new http::EdgeServer(*r.pool);
+  r.pool = std::make_unique<http::ElasticPool>(kPoolMinThreads, kPoolMaxThreads, kPoolIdleTimeout);
+  r.edge = std::make_unique<http::EdgeServer>(*r.pool);
   auto port = r.edge->bind(options.host, options.port);
   if (!port) {
     std::fprintf(stderr, "slipway: %s\n", port.error().message.c_str());
@@ -169,7 +167,13 @@ int serve(const ServeOptions& options) {
   r.edge->stop();
   if (run_id) (void)store::record_run_stop(*r.store, run_id, r.clock.now_us() / core::kUsPerMs);
   r.store.reset();  // closes the database: everything acknowledged is on disk
-  if (!r.pool->shutdown(kPoolDrainTimeout)) log_info("leaving idle keep-alive connections to exit");
+  if (!r.pool->shutdown(kPoolDrainTimeout)) {
+    // A worker still inside cpp-httplib (an idle keep-alive connection) would outlive the server
+    // object: leave both to the OS, which reclaims them as the process ends.
+    log_info("leaving idle keep-alive connections to the exiting process");
+    (void)r.edge.release();
+    (void)r.pool.release();
+  }
   r.lock.reset();
   log_info("stopped");
   return kExitOk;

@@ -20,7 +20,7 @@ class LifecycleTest(unittest.TestCase):
             self.assertEqual(health["port"], d.port)
             self.assertEqual(health["host"], "127.0.0.1")
             self.assertEqual(health["data_dir"], os.path.realpath(d.data_dir))
-            self.assertEqual(health["schema_version"], 1)
+            self.assertGreaterEqual(health["schema_version"], 1)
             self.assertIsNone(health["manifest"])
             self.assertGreaterEqual(health["uptime_seconds"], 0)
             self.assertRegex(health["version"], r"^\d+\.\d+\.\d+$")
@@ -37,8 +37,10 @@ class LifecycleTest(unittest.TestCase):
             # The run was recorded and closed, and the lock is free for the next daemon.
             db = sqlite3.connect(os.path.join(d.data_dir, "slipway.db"))
             rows = db.execute("SELECT stopped_at_ms IS NOT NULL FROM daemon_runs").fetchall()
+            newest = db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
             db.close()
             self.assertEqual(rows, [(1,)])
+            self.assertEqual(newest, health["schema_version"])
             again = Daemon(data_dir=d.data_dir).start()
             self.assertEqual(again.get_json("/_slipway/health")[0], 200)
             self.assertEqual(again.stop()[0], 0)
