@@ -1,0 +1,106 @@
+#include "sqs/queue.h"
+
+namespace slipway::sqs {
+
+Message& Queue::insert(Message m, core::TimeUs now) {
+  const uint64_t seq = m.seq;
+  auto [it, inserted] = messages.emplace(seq, std::move(m));
+  Message& stored = it->second;
+  by_enqueue.emplace(stored.enqueued_at_us, seq);
+  if (cfg.fifo && stored.group_id) groups[*stored.group_id].seqs.insert(seq);
+  place(stored, now);
+  if (cfg.fifo && stored.group_id) reindex_group(*stored.group_id, now);
+  return stored;
+}
+
+Message Queue::take(uint64_t seq, core::TimeUs now) {
+  auto it = messages.find(seq);
+  Message m = std::move(it->second);
+  messages.erase(it);
+  unplace(m);
+  by_enqueue.erase(VisKey{m.enqueued_at_us, seq});
+  if (cfg.fifo && m.group_id) {
+    auto g = groups.find(*m.group_id);
+    if (g != groups.end()) g->second.seqs.erase(seq);
+    reindex_group(*m.group_id, now);
+  }
+  return m;
+}
+
+void Queue::reposition(Message& m, core::TimeUs visible_at_us, uint64_t receipt_nonce,
+                       core::TimeUs now) {
+  unplace(m);
+  m.visible_at_us = visible_at_us;
+  m.receipt_nonce = receipt_nonce;
+  place(m, now);
+  if (cfg.fifo && m.group_id) reindex_group(*m.group_id, now);
+}
+
+void Queue::refresh(core::TimeUs now) {
+  while (!waiting.empty() && waiting.begin()->first <= now) {
+    const VisKey key = *waiting.begin();
+    Message& m = messages.at(key.second);
+    unplace(m);
+    place(m, now);
+    if (cfg.fifo && m.group_id) reindex_group(*m.group_id, now);
+  }
+}
+
+void Queue::clear() {
+  messages.clear();
+  ready.clear();
+  waiting.clear();
+  waiting_received = 0;
+  groups.clear();
+  ready_groups.clear();
+  by_enqueue.clear();
+  dedup.clear();
+  dedup_expiry.clear();
+  attempts.clear();
+}
+
+Message* Queue::find(uint64_t seq) {
+  auto it = messages.find(seq);
+  return it == messages.end() ? nullptr : &it->second;
+}
+
+std::optional<core::TimeUs> Queue::next_visible_at() const {
+  if (waiting.empty()) return std::nullopt;
+  return waiting.begin()->first;
+}
+
+void Queue::place(const Message& m, core::TimeUs now) {
+  const VisKey key{m.visible_at_us, m.seq};
+  if (m.visible_at_us <= now) {
+    ready.insert(key);
+  } else {
+    waiting.insert(key);
+    if (m.receipt_nonce != 0) ++waiting_received;
+  }
+}
+
+void Queue::unplace(const Message& m) {
+  const VisKey key{m.visible_at_us, m.seq};
+  if (ready.erase(key) == 0 && waiting.erase(key) == 1 && m.receipt_nonce != 0) --waiting_received;
+}
+
+void Queue::reindex_group(const std::string& group, core::TimeUs now) {
+  auto it = groups.find(group);
+  if (it == groups.end()) return;
+  Group& g = it->second;
+  if (g.ready_key != 0) {
+    ready_groups.erase(g.ready_key);
+    g.ready_key = 0;
+  }
+  if (g.seqs.empty()) {
+    groups.erase(it);
+    return;
+  }
+  const uint64_t front = *g.seqs.begin();
+  if (messages.at(front).visible_at_us <= now) {
+    ready_groups.emplace(front, group);
+    g.ready_key = front;
+  }
+}
+
+}  // namespace slipway::sqs
