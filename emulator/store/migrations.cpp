@@ -15,6 +15,39 @@ const std::vector<Migration>& all_migrations() {
        "  pid INTEGER NOT NULL,"
        "  seed TEXT NOT NULL,"
        "  manifest TEXT NOT NULL);"},
+      {2, "sqs queues, messages and deduplication entries",
+       // Maps (attributes, tags) are BLOBs in the encoding of store/sqs_store.h.
+       "CREATE TABLE sqs_queues ("
+       "  name TEXT PRIMARY KEY,"
+       "  created_timestamp_s INTEGER NOT NULL,"
+       "  last_modified_timestamp_s INTEGER NOT NULL,"
+       "  attributes BLOB NOT NULL,"
+       "  tags BLOB NOT NULL) WITHOUT ROWID;"
+       "CREATE TABLE sqs_messages ("
+       "  queue TEXT NOT NULL,"
+       "  message_id TEXT NOT NULL,"
+       "  sequence INTEGER NOT NULL,"
+       "  body BLOB NOT NULL,"
+       "  message_attributes BLOB NOT NULL,"
+       "  message_system_attributes BLOB NOT NULL,"
+       "  sent_timestamp_ms INTEGER NOT NULL,"
+       "  enqueued_at_us INTEGER NOT NULL,"
+       "  first_receive_timestamp_ms INTEGER NOT NULL,"
+       "  receive_count INTEGER NOT NULL,"
+       "  visible_at_us INTEGER NOT NULL,"
+       "  receipt_handle TEXT NOT NULL,"
+       "  message_group_id TEXT,"
+       "  message_deduplication_id TEXT,"
+       "  sequence_number TEXT NOT NULL,"
+       "  dead_letter_queue_source_arn TEXT NOT NULL,"
+       "  PRIMARY KEY (queue, message_id));"
+       "CREATE TABLE sqs_dedup ("
+       "  queue TEXT NOT NULL,"
+       "  key TEXT NOT NULL,"
+       "  message_id TEXT NOT NULL,"
+       "  sequence_number TEXT NOT NULL,"
+       "  expires_at_us INTEGER NOT NULL,"
+       "  PRIMARY KEY (queue, key)) WITHOUT ROWID;"},
   };
   return migrations;
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,14 @@ class Store {
   const std::vector<int>& applied_now() const { return applied_now_; }
 
   core::Status begin();
+  // Commits; if fail_transaction() was called since begin(), rolls back instead and returns an
+  // error carrying the first reason given.
   core::Status commit();
   void rollback();
+  // Marks the open transaction as failed: a module whose write failed calls this so that the
+  // pass's commit() rolls back and nothing of the pass is acknowledged. The first reason wins.
+  // Outside a transaction it does nothing (a failed autocommit statement changed nothing).
+  void fail_transaction(std::string reason);
   bool in_transaction() const { return in_txn_; }
   // Runs statements with no results.
   core::Status exec(const std::string& sql);
@@ -64,6 +71,7 @@ class Store {
 
   sqlite3* db_;
   bool in_txn_ = false;
+  std::optional<std::string> failed_reason_;
   std::vector<int> applied_now_;
 };
 
