@@ -1,0 +1,588 @@
+#include "http/sqs_json.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <charconv>
+#include <set>
+
+#include "core/digest.h"
+
+namespace slipway::http::sqs_json {
+
+namespace {
+
+using rapidjson::Value;
+using sqs::SqsError;
+using sqs::SqsErrorCode;
+
+std::string as_string(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+
+SqsError bad_member(const std::string& name, std::string_view reason) {
+  return sqs::sqs_error(SqsErrorCode::kInvalidParameterValue,
+                        "Value for parameter " + name + " is invalid. Reason: " + std::string(reason));
+}
+
+// Reads members of one JSON object, recording the first problem in a sink the caller owns;
+// getters return empty values once a problem is recorded. `path` prefixes names in messages
+// ("Entries.2." inside a batch).
+class Reader {
+ public:
+  Reader(const Value& object, std::optional<SqsError>& sink, std::string path = {})
+      : object_(object), sink_(sink), path_(std::move(path)) {}
+
+  // The member, or null when absent or JSON null.
+  const Value* member(const char* key) const {
+    auto it = object_.FindMember(key);
+    if (it == object_.MemberEnd() || it->value.IsNull()) return nullptr;
+    return &it->value;
+  }
+
+  std::optional<std::string> opt(const char* key) const {
+    const Value* v = member(key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->IsString()) return fail(bad_member(name(key), "Expected a string.")), std::nullopt;
+    return as_string(*v);
+  }
+  std::string req(const char* key, bool empty_is_missing = false) const {
+    auto v = opt(key);
+    if (!failed() && (!v || (empty_is_missing && v->empty()))) fail(sqs::missing_parameter(name(key)));
+    return v.value_or("");
+  }
+  std::optional<int> opt_int(const char* key) const {
+    const Value* v = member(key);
+    if (v == nullptr) return std::nullopt;
+    if (v->IsInt()) return v->GetInt();
+    if (v->IsString()) {  // tolerated: Query-minded clients send numbers as text
+      const std::string s = as_string(*v);
+      int n = 0;
+      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+      if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty()) return n;
+      return fail(sqs::invalid_parameter(name(key), s, "Must be an integer.")), std::nullopt;
+    }
+    return fail(bad_member(name(key), "Must be an integer.")), std::nullopt;
+  }
+  int req_int(const char* key) const {
+    if (member(key) == nullptr) fail(sqs::missing_parameter(name(key)));
+    return opt_int(key).value_or(0);
+  }
+  std::vector<std::string> list(const char* key) const {
+    std::vector<std::string> out;
+    const Value* v = member(key);
+    if (v == nullptr) return out;
+    if (!v->IsArray()) return fail(bad_member(name(key), "Expected a list of strings.")), out;
+    for (const Value& item : v->GetArray()) {
+      if (!item.IsString()) return fail(bad_member(name(key), "Expected a list of strings.")), out;
+      out.push_back(as_string(item));
+    }
+    return out;
+  }
+  std::map<std::string, std::string> map(const char* key) const {
+    std::map<std::string, std::string> out;
+    const Value* v = member(key);
+    if (v == nullptr) return out;
+    if (!v->IsObject()) return fail(bad_member(name(key), "Expected a map of strings.")), out;
+    for (const auto& m : v->GetObject()) {
+      if (!m.value.IsString()) return fail(bad_member(name(key), "Expected a map of strings.")), out;
+      out[as_string(m.name)] = as_string(m.value);
+    }
+    return out;
+  }
+  sqs::MessageAttributes attributes(const char* key) const;
+  // The objects of an array member, each with its own Reader ("Entries.1." ...).
+  template <typename Fn>
+  void each_object(const char* key, Fn&& fn) const {
+    const Value* v = member(key);
+    if (v == nullptr) return;
+    if (!v->IsArray()) return fail(bad_member(name(key), "Expected a list."));
+    int index = 0;
+    for (const Value& item : v->GetArray()) {
+      const std::string item_path = name(key) + "." + std::to_string(++index) + ".";
+      if (!item.IsObject()) return fail(bad_member(item_path.substr(0, item_path.size() - 1), "Expected an object."));
+      fn(Reader(item, sink_, item_path));
+      if (failed()) return;
+    }
+  }
+
+  bool failed() const { return sink_.has_value(); }
+  std::string name(const char* key) const { return path_ + key; }
+  void fail(SqsError error) const {
+    if (!sink_) sink_ = std::move(error);
+  }
+
+ private:
+  const Value& object_;
+  std::optional<SqsError>& sink_;
+  std::string path_;
+};
+
+sqs::MessageAttributes Reader::attributes(const char* key) const {
+  sqs::MessageAttributes out;
+  const Value* v = member(key);
+  if (v == nullptr) return out;
+  if (!v->IsObject()) return fail(bad_member(name(key), "Expected a map.")), out;
+  for (const auto& m : v->GetObject()) {
+    const std::string attr = as_string(m.name);
+    if (!m.value.IsObject()) return fail(bad_member(name(key) + "." + attr, "Expected an object.")), out;
+    Reader r(m.value, sink_, name(key) + "." + attr + ".");
+    sqs::AttributeValue value;
+    value.data_type = r.opt("DataType").value_or("");
+    value.string_value = r.opt("StringValue").value_or("");
+    if (auto b64 = r.opt("BinaryValue")) {
+      auto raw = core::base64_decode(*b64);
+      if (!raw) r.fail(sqs::invalid_parameter(r.name("BinaryValue"), *b64, "Must be base64."));
+      value.binary_value = raw.value_or("");
+    }
+    if (failed()) return out;
+    out[attr] = std::move(value);
+  }
+  return out;
+}
+
+template <typename T>
+SqsResult<T> finish(T value, std::optional<SqsError>& sink) {
+  if (sink) return std::move(*sink);
+  return value;
+}
+
+sqs::SendMessageEntry read_send_entry(const Reader& r, bool batch) {
+  sqs::SendMessageEntry e;
+  if (batch) e.id = r.req("Id");
+  e.message_body = r.req("MessageBody", /*empty_is_missing=*/!batch);
+  e.delay_seconds = r.opt_int("DelaySeconds");
+  e.message_attributes = r.attributes("MessageAttributes");
+  e.message_system_attributes = r.attributes("MessageSystemAttributes");
+  e.message_deduplication_id = r.opt("MessageDeduplicationId");
+  e.message_group_id = r.opt("MessageGroupId");
+  return e;
+}
+
+}  // namespace
+
+SqsResult<Body> Body::parse(std::string_view text) {
+  auto doc = std::make_shared<rapidjson::Document>();
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    doc->SetObject();
+  } else {
+    // Iterative: a deeply nested body cannot exhaust the handler thread's stack.
+    constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+    doc->Parse<kFlags>(text.data(), text.size());
+    if (doc->HasParseError()) {
+      return sqs::sqs_error(SqsErrorCode::kInvalidParameterValue,
+                            std::string("The request body is not valid JSON: ") +
+                                rapidjson::GetParseError_En(doc->GetParseError()) + " (at offset " +
+                                std::to_string(doc->GetErrorOffset()) + ").");
+    }
+    if (!doc->IsObject()) {
+      return sqs::sqs_error(SqsErrorCode::kInvalidParameterValue,
+                            "The request body must be a JSON object.");
+    }
+  }
+  Body body;
+  if (auto it = doc->FindMember("QueueUrl"); it != doc->MemberEnd() && it->value.IsString()) {
+    body.queue_url_ = as_string(it->value);
+  }
+  body.doc_ = std::move(doc);
+  return body;
+}
+
+// ---- Decoders ----
+
+SqsResult<sqs::CreateQueueRequest> decode_create_queue(const Body& b) {
+  std::optional<SqsError> sink;
+  Reader r(b.root(), sink);
+  sqs::CreateQueueRequest req;
+  req.queue_name = r.req("QueueName");
+  req.attributes = r.map("Attributes");
+  req.tags = r.map("tags");  // lowercase in AWS's model
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::GetQueueUrlRequest> decode_get_queue_url(const Body& b) {
+  std::optional<SqsError> sink;
+  Reader r(b.root(), sink);
+  sqs::GetQueueUrlRequest req;
+  req.queue_name = r.req("QueueName");
+  req.queue_owner_account_id = r.opt("QueueOwnerAWSAccountId");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::ListQueuesRequest> decode_list_queues(const Body& b) {
+  std::optional<SqsError> sink;
+  Reader r(b.root(), sink);
+  sqs::ListQueuesRequest req;
+  req.queue_name_prefix = r.opt("QueueNamePrefix");
+  req.max_results = r.opt_int("MaxResults");
+  req.next_token = r.opt("NextToken");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::DeleteQueueRequest> decode_delete_queue(const Body&) { return sqs::DeleteQueueRequest{}; }
+
+SqsResult<sqs::PurgeQueueRequest> decode_purge_queue(const Body&) { return sqs::PurgeQueueRequest{}; }
+
+SqsResult<sqs::GetQueueAttributesRequest> decode_get_queue_attributes(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::GetQueueAttributesRequest req;
+  req.attribute_names = Reader(b.root(), sink).list("AttributeNames");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::SetQueueAttributesRequest> decode_set_queue_attributes(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::SetQueueAttributesRequest req;
+  req.attributes = Reader(b.root(), sink).map("Attributes");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::TagQueueRequest> decode_tag_queue(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::TagQueueRequest req;
+  req.tags = Reader(b.root(), sink).map("Tags");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::UntagQueueRequest> decode_untag_queue(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::UntagQueueRequest req;
+  req.tag_keys = Reader(b.root(), sink).list("TagKeys");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::ListQueueTagsRequest> decode_list_queue_tags(const Body&) {
+  return sqs::ListQueueTagsRequest{};
+}
+
+SqsResult<sqs::ListDeadLetterSourceQueuesRequest> decode_list_dead_letter_source_queues(const Body& b) {
+  std::optional<SqsError> sink;
+  Reader r(b.root(), sink);
+  sqs::ListDeadLetterSourceQueuesRequest req;
+  req.max_results = r.opt_int("MaxResults");
+  req.next_token = r.opt("NextToken");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::AddPermissionRequest> decode_add_permission(const Body& b) {
+  std::optional<SqsError> sink;
+  Reader r(b.root(), sink);
+  sqs::AddPermissionRequest req;
+  req.label = r.req("Label");
+  req.aws_account_ids = r.list("AWSAccountIds");
+  req.actions = r.list("Actions");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::RemovePermissionRequest> decode_remove_permission(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::RemovePermissionRequest req;
+  req.label = Reader(b.root(), sink).req("Label");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::SendMessageRequest> decode_send_message(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::SendMessageRequest req;
+  req.entry = read_send_entry(Reader(b.root(), sink), /*batch=*/false);
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::SendMessageBatchRequest> decode_send_message_batch(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::SendMessageBatchRequest req;
+  Reader(b.root(), sink).each_object("Entries", [&](const Reader& e) {
+    req.entries.push_back(read_send_entry(e, /*batch=*/true));
+  });
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::ReceiveMessageRequest> decode_receive_message(const Body& b) {
+  std::optional<SqsError> sink;
+  Reader r(b.root(), sink);
+  sqs::ReceiveMessageRequest req;
+  req.max_number_of_messages = r.opt_int("MaxNumberOfMessages");
+  req.visibility_timeout = r.opt_int("VisibilityTimeout");
+  req.wait_time_seconds = r.opt_int("WaitTimeSeconds");
+  std::set<std::string> seen;
+  for (const char* key : {"AttributeNames", "MessageSystemAttributeNames"}) {
+    for (std::string& name : r.list(key)) {
+      if (seen.insert(name).second) req.message_system_attribute_names.push_back(std::move(name));
+    }
+  }
+  req.message_attribute_names = r.list("MessageAttributeNames");
+  req.receive_request_attempt_id = r.opt("ReceiveRequestAttemptId");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::DeleteMessageRequest> decode_delete_message(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::DeleteMessageRequest req;
+  req.receipt_handle = Reader(b.root(), sink).req("ReceiptHandle");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::DeleteMessageBatchRequest> decode_delete_message_batch(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::DeleteMessageBatchRequest req;
+  Reader(b.root(), sink).each_object("Entries", [&](const Reader& e) {
+    sqs::DeleteMessageBatchEntry entry;
+    entry.id = e.req("Id");
+    entry.receipt_handle = e.req("ReceiptHandle");
+    req.entries.push_back(std::move(entry));
+  });
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::ChangeMessageVisibilityRequest> decode_change_message_visibility(const Body& b) {
+  std::optional<SqsError> sink;
+  Reader r(b.root(), sink);
+  sqs::ChangeMessageVisibilityRequest req;
+  req.receipt_handle = r.req("ReceiptHandle");
+  req.visibility_timeout = r.req_int("VisibilityTimeout");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::ChangeMessageVisibilityBatchRequest> decode_change_message_visibility_batch(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::ChangeMessageVisibilityBatchRequest req;
+  Reader(b.root(), sink).each_object("Entries", [&](const Reader& e) {
+    sqs::ChangeMessageVisibilityBatchEntry entry;
+    entry.id = e.req("Id");
+    entry.receipt_handle = e.req("ReceiptHandle");
+    entry.visibility_timeout = e.opt_int("VisibilityTimeout").value_or(0);
+    req.entries.push_back(std::move(entry));
+  });
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::StartMessageMoveTaskRequest> decode_start_message_move_task(const Body& b) {
+  std::optional<SqsError> sink;
+  Reader r(b.root(), sink);
+  sqs::StartMessageMoveTaskRequest req;
+  req.source_arn = r.req("SourceArn");
+  req.destination_arn = r.opt("DestinationArn");
+  req.max_number_of_messages_per_second = r.opt_int("MaxNumberOfMessagesPerSecond");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::CancelMessageMoveTaskRequest> decode_cancel_message_move_task(const Body& b) {
+  std::optional<SqsError> sink;
+  sqs::CancelMessageMoveTaskRequest req;
+  req.task_handle = Reader(b.root(), sink).req("TaskHandle");
+  return finish(std::move(req), sink);
+}
+
+SqsResult<sqs::ListMessageMoveTasksRequest> decode_list_message_move_tasks(const Body& b) {
+  std::optional<SqsError> sink;
+  Reader r(b.root(), sink);
+  sqs::ListMessageMoveTasksRequest req;
+  req.source_arn = r.req("SourceArn");
+  req.max_results = r.opt_int("MaxResults");
+  return finish(std::move(req), sink);
+}
+
+// ---- Encoders ----
+
+namespace {
+
+// A thin layer over RapidJSON's Writer taking string_views (members may hold NUL bytes).
+class Json {
+ public:
+  Json& begin() { return w_.StartObject(), *this; }
+  Json& end() { return w_.EndObject(), *this; }
+  Json& begin_list(std::string_view key) { return this->key(key), w_.StartArray(), *this; }
+  Json& end_list() { return w_.EndArray(), *this; }
+  Json& begin_map(std::string_view key) { return this->key(key).begin(); }
+  Json& key(std::string_view k) {
+    return w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())), *this;
+  }
+  Json& str(std::string_view s) {
+    return w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())), *this;
+  }
+  Json& member(std::string_view k, std::string_view v) { return key(k).str(v); }
+  Json& member_if(std::string_view k, const std::string& v) { return v.empty() ? *this : member(k, v); }
+  Json& member_if(std::string_view k, const std::optional<std::string>& v) {
+    return v ? member(k, *v) : *this;
+  }
+  Json& member_int(std::string_view k, int64_t v) { return key(k), w_.Int64(v), *this; }
+  Json& member_bool(std::string_view k, bool v) { return key(k), w_.Bool(v), *this; }
+  // {"k": {"name": "value", ...}}, omitted when empty.
+  Json& string_map_if(std::string_view k, const auto& pairs) {
+    if (pairs.empty()) return *this;
+    begin_map(k);
+    for (const auto& [name, value] : pairs) member(name, value);
+    return end();
+  }
+  Json& string_list(std::string_view k, const std::vector<std::string>& items) {
+    begin_list(k);
+    for (const std::string& item : items) str(item);
+    return end_list();
+  }
+  std::string take() { return std::string(buf_.GetString(), buf_.GetSize()); }
+
+ private:
+  rapidjson::StringBuffer buf_;
+  rapidjson::Writer<rapidjson::StringBuffer> w_{buf_};
+};
+
+bool is_binary(const std::string& data_type) {
+  return data_type == "Binary" || data_type.starts_with("Binary.");
+}
+
+void write_send_result(Json& j, const sqs::SendMessageResult& r) {
+  j.member("MessageId", r.message_id).member("MD5OfMessageBody", r.md5_of_message_body);
+  j.member_if("MD5OfMessageAttributes", r.md5_of_message_attributes);
+  j.member_if("MD5OfMessageSystemAttributes", r.md5_of_message_system_attributes);
+  j.member_if("SequenceNumber", r.sequence_number);
+}
+
+void write_failed(Json& j, const std::vector<sqs::BatchEntryError>& failed) {
+  j.begin_list("Failed");
+  for (const sqs::BatchEntryError& f : failed) {
+    const SqsErrorWire& wire = sqs_error_wire(f.error.code);
+    j.begin().member("Id", f.id).member_bool("SenderFault", wire.sender_fault);
+    j.member("Code", wire.query_code).member("Message", sqs_error_message(f.error, SqsProtocol::kJson));
+    j.end();
+  }
+  j.end_list();
+}
+
+void write_message(Json& j, const sqs::ReceivedMessage& m) {
+  j.begin().member("MessageId", m.message_id).member("ReceiptHandle", m.receipt_handle);
+  j.member("MD5OfBody", m.md5_of_body).member("Body", m.body);
+  j.string_map_if("Attributes", m.attributes);
+  j.member_if("MD5OfMessageAttributes", m.md5_of_message_attributes);
+  if (!m.message_attributes.empty()) {
+    j.begin_map("MessageAttributes");
+    for (const auto& [name, value] : m.message_attributes) {
+      j.key(name).begin();
+      if (is_binary(value.data_type)) {
+        j.member("BinaryValue", core::base64_encode(value.binary_value));
+      } else {
+        j.member("StringValue", value.string_value);
+      }
+      j.member("DataType", value.data_type).end();
+    }
+    j.end();
+  }
+  j.end();
+}
+
+void write_move_task(Json& j, const sqs::MessageMoveTask& t) {
+  j.begin().member_if("TaskHandle", t.task_handle).member("Status", t.status);
+  j.member("SourceArn", t.source_arn).member_if("DestinationArn", t.destination_arn);
+  if (t.max_number_of_messages_per_second) {
+    j.member_int("MaxNumberOfMessagesPerSecond", int64_t{*t.max_number_of_messages_per_second});
+  }
+  j.member_int("ApproximateNumberOfMessagesMoved", t.approximate_number_of_messages_moved);
+  j.member_int("ApproximateNumberOfMessagesToMove", t.approximate_number_of_messages_to_move);
+  j.member_if("FailureReason", t.failure_reason);
+  j.member_int("StartedTimestamp", t.started_timestamp_ms).end();
+}
+
+}  // namespace
+
+std::string encode_response(const sqs::EmptyResponse&) { return {}; }
+
+std::string encode_response(const sqs::CreateQueueResponse& r) {
+  return Json().begin().member("QueueUrl", r.queue_url).end().take();
+}
+
+std::string encode_response(const sqs::GetQueueUrlResponse& r) {
+  return Json().begin().member("QueueUrl", r.queue_url).end().take();
+}
+
+std::string encode_response(const sqs::ListQueuesResponse& r) {
+  Json j;
+  j.begin();
+  if (!r.queue_urls.empty()) j.string_list("QueueUrls", r.queue_urls);
+  return j.member_if("NextToken", r.next_token).end().take();
+}
+
+std::string encode_response(const sqs::GetQueueAttributesResponse& r) {
+  return Json().begin().string_map_if("Attributes", r.attributes).end().take();
+}
+
+std::string encode_response(const sqs::ListQueueTagsResponse& r) {
+  return Json().begin().string_map_if("Tags", r.tags).end().take();
+}
+
+std::string encode_response(const sqs::ListDeadLetterSourceQueuesResponse& r) {
+  Json j;
+  j.begin().string_list("queueUrls", r.queue_urls);  // required member, lowercase in the model
+  return j.member_if("NextToken", r.next_token).end().take();
+}
+
+std::string encode_response(const sqs::SendMessageResult& r) {
+  Json j;
+  j.begin();
+  write_send_result(j, r);
+  return j.end().take();
+}
+
+std::string encode_response(const sqs::SendMessageBatchResponse& r) {
+  Json j;
+  j.begin().begin_list("Successful");
+  for (const auto& [id, result] : r.successful) {
+    j.begin().member("Id", id);
+    write_send_result(j, result);
+    j.end();
+  }
+  j.end_list();
+  write_failed(j, r.failed);
+  return j.end().take();
+}
+
+std::string encode_response(const sqs::ReceiveMessageResponse& r) {
+  Json j;
+  j.begin();
+  if (!r.messages.empty()) {
+    j.begin_list("Messages");
+    for (const sqs::ReceivedMessage& m : r.messages) write_message(j, m);
+    j.end_list();
+  }
+  return j.end().take();
+}
+
+std::string encode_response(const sqs::BatchIdsResponse& r) {
+  Json j;
+  j.begin().begin_list("Successful");
+  for (const std::string& id : r.successful) j.begin().member("Id", id).end();
+  j.end_list();
+  write_failed(j, r.failed);
+  return j.end().take();
+}
+
+std::string encode_response(const sqs::StartMessageMoveTaskResponse& r) {
+  return Json().begin().member("TaskHandle", r.task_handle).end().take();
+}
+
+std::string encode_response(const sqs::CancelMessageMoveTaskResponse& r) {
+  return Json().begin().member_int("ApproximateNumberOfMessagesMoved", r.approximate_number_of_messages_moved)
+      .end().take();
+}
+
+std::string encode_response(const sqs::ListMessageMoveTasksResponse& r) {
+  Json j;
+  j.begin();
+  if (!r.results.empty()) {
+    j.begin_list("Results");
+    for (const sqs::MessageMoveTask& t : r.results) write_move_task(j, t);
+    j.end_list();
+  }
+  return j.end().take();
+}
+
+SqsAnswer encode_error(const sqs::SqsError& error) {
+  const SqsErrorWire& wire = sqs_error_wire(error.code);
+  SqsAnswer answer;
+  answer.status = wire.http_status;
+  answer.content_type = std::string(kContentType);
+  answer.body = Json().begin().member("__type", wire.json_type)
+                    .member("message", sqs_error_message(error, SqsProtocol::kJson)).end().take();
+  answer.headers.emplace_back(std::string(kQueryErrorHeader),
+                              std::string(wire.query_code) + ";" + std::string(sqs_fault_name(error.code)));
+  return answer;
+}
+
+}  // namespace slipway::http::sqs_json

@@ -1,0 +1,377 @@
+#include "http/sqs_routes.h"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "http/form.h"
+#include "http/sqs_errors.h"
+#include "http/sqs_json.h"
+#include "http/sqs_query.h"
+#include "http/sqs_request.h"
+
+namespace slipway::http {
+
+namespace {
+
+namespace q = sqs_query;
+namespace j = sqs_json;
+using platform::Loop;
+using sqs::SqsError;
+using sqs::SqsErrorCode;
+using sqs::SqsResult;
+using sqs::SqsService;
+
+constexpr const char* kQueuePathPattern = R"(/(\d{12})/([A-Za-z0-9_.-]+))";
+// How often a handler waiting for a parked receive checks whether the loop is going away, and
+// how long it then still waits for the service's release_waiters() answer.
+constexpr auto kParkedPollInterval = std::chrono::seconds(1);
+constexpr int kParkedGracePolls = 3;
+
+// ---- Request ids: thread-safe, unique per process, UUID-shaped ----
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+// A random per-process key mixed with an atomic counter. Request ids only label answers (no
+// state depends on them), so they need not come from the loop-only core IdGen.
+std::string next_request_id() {
+  static const std::array<uint64_t, 2> key = [] {
+    std::random_device rd;
+    return std::array<uint64_t, 2>{(uint64_t{rd()} << 32) | rd(), (uint64_t{rd()} << 32) | rd()};
+  }();
+  static std::atomic<uint64_t> counter{0};
+  const uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t hi = (splitmix64(key[0] ^ n) & ~0xF000ULL) | 0x4000ULL;  // version 4
+  const uint64_t lo = (splitmix64(key[1] + n) & ~(3ULL << 62)) | (2ULL << 62);  // RFC 4122 variant
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+// ---- One request as the gate sees it ----
+
+struct Call {
+  SqsProtocol protocol = SqsProtocol::kQuery;
+  std::string action;
+  FormParams form;                  // Query
+  std::optional<j::Body> json;      // JSON
+  sqs::QueueRef queue;              // resolved by the gate when the action needs one
+  sqs::RequestContext ctx;
+  std::string request_id;
+};
+
+SqsAnswer error_answer(const Call& call, const SqsError& error) {
+  return call.protocol == SqsProtocol::kQuery ? q::encode_error(error, call.request_id)
+                                              : j::encode_error(error);
+}
+
+// The loop is gone (shutdown) or could not make the change durable.
+SqsAnswer loop_failure(const Call& call, const Loop& loop) {
+  if (!loop.stopping()) {
+    return error_answer(call, sqs::sqs_error(SqsErrorCode::kInternalError,
+                                             "The request could not be made durable; nothing was changed."));
+  }
+  SqsAnswer answer = error_answer(
+      call, sqs::sqs_error(SqsErrorCode::kInternalError, "slipway is shutting down and no longer answers."));
+  answer.status = 503;
+  return answer;
+}
+
+// ---- Running a service call on the loop ----
+
+template <typename Req, typename Resp>
+using Invoke = SqsResult<Resp> (SqsService::*)(const sqs::RequestContext&, const Req&);
+template <typename Req, typename Resp>
+using ParkedInvoke = void (SqsService::*)(const sqs::RequestContext&, const Req&,
+                                          std::function<void(SqsResult<Resp>)>);
+
+// nullopt: the loop stopped or the pass failed to commit.
+template <typename Req, typename Resp>
+std::optional<SqsResult<Resp>> run_on_loop(Invoke<Req, Resp> invoke, const Call& call, Req req, Loop& loop,
+                                           SqsService& service) {
+  auto shared = std::make_shared<const Req>(std::move(req));
+  return loop.call<SqsResult<Resp>>(
+      [&service, invoke, shared, ctx = call.ctx] { return (service.*invoke)(ctx, *shared); });
+}
+
+// A reply that may be produced now or passes later (a parked long poll), released only after
+// the commit of the pass that produced it; fulfilled at most once.
+template <typename Resp>
+struct ParkedReply {
+  std::promise<std::optional<SqsResult<Resp>>> promise;
+  std::atomic<bool> done{false};
+  void fulfil(std::optional<SqsResult<Resp>> value) {
+    if (!done.exchange(true)) promise.set_value(std::move(value));
+  }
+};
+
+template <typename Req, typename Resp>
+std::optional<SqsResult<Resp>> run_on_loop(ParkedInvoke<Req, Resp> invoke, const Call& call, Req req,
+                                           Loop& loop, SqsService& service) {
+  auto reply = std::make_shared<ParkedReply<Resp>>();
+  auto answered = reply->promise.get_future();
+  auto shared = std::make_shared<const Req>(std::move(req));
+  const bool posted = loop.post(
+      [&loop, &service, invoke, shared, reply, ctx = call.ctx] {
+        (service.*invoke)(ctx, *shared, [&loop, reply](SqsResult<Resp> result) {
+          auto held = std::make_shared<SqsResult<Resp>>(std::move(result));
+          loop.defer([reply, held](bool committed) {
+            reply->fulfil(committed ? std::optional<SqsResult<Resp>>(std::move(*held)) : std::nullopt);
+          });
+        });
+      },
+      [reply](bool committed) {
+        if (!committed) reply->fulfil(std::nullopt);  // the parking itself was not durable
+      });
+  if (!posted) return std::nullopt;
+  // A parked poll is answered by a wake-up, its deadline, or release_waiters() at shutdown; the
+  // grace polls only keep a handler from hanging if shutdown never answers it.
+  int polls_while_stopping = 0;
+  while (answered.wait_for(kParkedPollInterval) != std::future_status::ready) {
+    if (loop.stopping() && ++polls_while_stopping > kParkedGracePolls) return std::nullopt;
+  }
+  return answered.get();
+}
+
+// ---- The action table ----
+
+enum class QueueUse {
+  kNone,            // the action names no queue (GetQueueUrl works on a queue path too)
+  kRequired,        // QueueUrl parameter or queue path
+  kNotOnQueuePath,  // queue-less, and AWS rejects it on a queue path (CreateQueue, ListQueues)
+};
+
+template <typename Req, typename Resp, typename InvokeFn>
+struct Spec {
+  SqsResult<Req> (*from_query)(const FormParams&);
+  SqsResult<Req> (*from_json)(const j::Body&);
+  InvokeFn invoke;  // Invoke<Req, Resp> or ParkedInvoke<Req, Resp>
+  std::string (*to_query)(std::string_view action, const Resp&, std::string_view request_id);
+  std::string (*to_json)(const Resp&);
+};
+
+using Runner = std::function<SqsAnswer(const Call&, Loop&, SqsService&)>;
+
+struct ActionRow {
+  std::string_view name;
+  QueueUse queue_use;
+  Runner run;
+};
+
+template <typename Req, typename Resp, typename InvokeFn>
+SqsAnswer run_action(const Spec<Req, Resp, InvokeFn>& spec, const Call& call, Loop& loop, SqsService& service) {
+  SqsResult<Req> decoded = call.protocol == SqsProtocol::kQuery ? spec.from_query(call.form)
+                                                                : spec.from_json(*call.json);
+  if (!decoded.ok()) return error_answer(call, decoded.error());
+  Req req = std::move(decoded).value();
+  if constexpr (requires { req.queue; }) req.queue = call.queue;
+  std::optional<SqsResult<Resp>> result = run_on_loop(spec.invoke, call, std::move(req), loop, service);
+  if (!result) return loop_failure(call, loop);
+  if (!result->ok()) return error_answer(call, result->error());
+  SqsAnswer answer;
+  if (call.protocol == SqsProtocol::kQuery) {
+    answer.content_type = std::string(q::kContentType);
+    answer.body = spec.to_query(call.action, result->value(), call.request_id);
+  } else {
+    answer.content_type = std::string(j::kContentType);
+    answer.body = spec.to_json(result->value());
+  }
+  return answer;
+}
+
+template <typename Req, typename Resp, typename InvokeFn>
+ActionRow row(std::string_view name, QueueUse queue_use, Spec<Req, Resp, InvokeFn> spec) {
+  return ActionRow{name, queue_use, [spec](const Call& call, Loop& loop, SqsService& service) {
+                     return run_action(spec, call, loop, service);
+                   }};
+}
+
+template <typename Req, typename Resp>
+using Plain = Spec<Req, Resp, Invoke<Req, Resp>>;
+
+const std::vector<ActionRow>& action_table() {
+  using namespace sqs;  // NOLINT: the table reads better with bare type names
+  using Q = QueueUse;
+  static const std::vector<ActionRow> rows = {
+      row("AddPermission", Q::kRequired, Plain<AddPermissionRequest, EmptyResponse>{
+          q::decode_add_permission, j::decode_add_permission, &SqsService::add_permission,
+          q::encode_response, j::encode_response}),
+      row("CancelMessageMoveTask", Q::kNone, Plain<CancelMessageMoveTaskRequest, CancelMessageMoveTaskResponse>{
+          q::decode_cancel_message_move_task, j::decode_cancel_message_move_task,
+          &SqsService::cancel_message_move_task, q::encode_response, j::encode_response}),
+      row("ChangeMessageVisibility", Q::kRequired, Plain<ChangeMessageVisibilityRequest, EmptyResponse>{
+          q::decode_change_message_visibility, j::decode_change_message_visibility,
+          &SqsService::change_message_visibility, q::encode_response, j::encode_response}),
+      row("ChangeMessageVisibilityBatch", Q::kRequired,
+          Plain<ChangeMessageVisibilityBatchRequest, BatchIdsResponse>{
+          q::decode_change_message_visibility_batch, j::decode_change_message_visibility_batch,
+          &SqsService::change_message_visibility_batch, q::encode_response, j::encode_response}),
+      row("CreateQueue", Q::kNotOnQueuePath, Plain<CreateQueueRequest, CreateQueueResponse>{
+          q::decode_create_queue, j::decode_create_queue, &SqsService::create_queue,
+          q::encode_response, j::encode_response}),
+      row("DeleteMessage", Q::kRequired, Plain<DeleteMessageRequest, EmptyResponse>{
+          q::decode_delete_message, j::decode_delete_message, &SqsService::delete_message,
+          q::encode_response, j::encode_response}),
+      row("DeleteMessageBatch", Q::kRequired, Plain<DeleteMessageBatchRequest, BatchIdsResponse>{
+          q::decode_delete_message_batch, j::decode_delete_message_batch, &SqsService::delete_message_batch,
+          q::encode_response, j::encode_response}),
+      row("DeleteQueue", Q::kRequired, Plain<DeleteQueueRequest, EmptyResponse>{
+          q::decode_delete_queue, j::decode_delete_queue, &SqsService::delete_queue,
+          q::encode_response, j::encode_response}),
+      row("GetQueueAttributes", Q::kRequired, Plain<GetQueueAttributesRequest, GetQueueAttributesResponse>{
+          q::decode_get_queue_attributes, j::decode_get_queue_attributes, &SqsService::get_queue_attributes,
+          q::encode_response, j::encode_response}),
+      row("GetQueueUrl", Q::kNone, Plain<GetQueueUrlRequest, GetQueueUrlResponse>{
+          q::decode_get_queue_url, j::decode_get_queue_url, &SqsService::get_queue_url,
+          q::encode_response, j::encode_response}),
+      row("ListDeadLetterSourceQueues", Q::kRequired,
+          Plain<ListDeadLetterSourceQueuesRequest, ListDeadLetterSourceQueuesResponse>{
+          q::decode_list_dead_letter_source_queues, j::decode_list_dead_letter_source_queues,
+          &SqsService::list_dead_letter_source_queues, q::encode_response, j::encode_response}),
+      row("ListMessageMoveTasks", Q::kNone, Plain<ListMessageMoveTasksRequest, ListMessageMoveTasksResponse>{
+          q::decode_list_message_move_tasks, j::decode_list_message_move_tasks,
+          &SqsService::list_message_move_tasks, q::encode_response, j::encode_response}),
+      row("ListQueueTags", Q::kRequired, Plain<ListQueueTagsRequest, ListQueueTagsResponse>{
+          q::decode_list_queue_tags, j::decode_list_queue_tags, &SqsService::list_queue_tags,
+          q::encode_response, j::encode_response}),
+      row("ListQueues", Q::kNotOnQueuePath, Plain<ListQueuesRequest, ListQueuesResponse>{
+          q::decode_list_queues, j::decode_list_queues, &SqsService::list_queues,
+          q::encode_response, j::encode_response}),
+      row("PurgeQueue", Q::kRequired, Plain<PurgeQueueRequest, EmptyResponse>{
+          q::decode_purge_queue, j::decode_purge_queue, &SqsService::purge_queue,
+          q::encode_response, j::encode_response}),
+      row("ReceiveMessage", Q::kRequired,
+          Spec<ReceiveMessageRequest, ReceiveMessageResponse, ParkedInvoke<ReceiveMessageRequest, ReceiveMessageResponse>>{
+          q::decode_receive_message, j::decode_receive_message, &SqsService::receive_message,
+          q::encode_response, j::encode_response}),
+      row("RemovePermission", Q::kRequired, Plain<RemovePermissionRequest, EmptyResponse>{
+          q::decode_remove_permission, j::decode_remove_permission, &SqsService::remove_permission,
+          q::encode_response, j::encode_response}),
+      row("SendMessage", Q::kRequired, Plain<SendMessageRequest, SendMessageResult>{
+          q::decode_send_message, j::decode_send_message, &SqsService::send_message,
+          q::encode_response, j::encode_response}),
+      row("SendMessageBatch", Q::kRequired, Plain<SendMessageBatchRequest, SendMessageBatchResponse>{
+          q::decode_send_message_batch, j::decode_send_message_batch, &SqsService::send_message_batch,
+          q::encode_response, j::encode_response}),
+      row("SetQueueAttributes", Q::kRequired, Plain<SetQueueAttributesRequest, EmptyResponse>{
+          q::decode_set_queue_attributes, j::decode_set_queue_attributes, &SqsService::set_queue_attributes,
+          q::encode_response, j::encode_response}),
+      row("StartMessageMoveTask", Q::kNone, Plain<StartMessageMoveTaskRequest, StartMessageMoveTaskResponse>{
+          q::decode_start_message_move_task, j::decode_start_message_move_task,
+          &SqsService::start_message_move_task, q::encode_response, j::encode_response}),
+      row("TagQueue", Q::kRequired, Plain<TagQueueRequest, EmptyResponse>{
+          q::decode_tag_queue, j::decode_tag_queue, &SqsService::tag_queue, q::encode_response,
+          j::encode_response}),
+      row("UntagQueue", Q::kRequired, Plain<UntagQueueRequest, EmptyResponse>{
+          q::decode_untag_queue, j::decode_untag_queue, &SqsService::untag_queue, q::encode_response,
+          j::encode_response}),
+  };
+  return rows;
+}
+
+const ActionRow* find_action(std::string_view name) {
+  for (const ActionRow& r : action_table()) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+// ---- The gate ----
+
+SqsError invalid_action(std::string_view action) {
+  return sqs::sqs_error(SqsErrorCode::kInvalidAction,
+                        "The action " + std::string(action) + " is not valid for this endpoint.");
+}
+
+std::string_view query_string(const httplib::Request& http) {
+  std::string_view target = http.target;
+  const size_t qmark = target.find('?');
+  return qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
+}
+
+// Steps 1-4 of the contract in sqs_routes.h; the row to run, or the answer already decided.
+std::variant<const ActionRow*, SqsAnswer> admit(const httplib::Request& http, Call& call) {
+  const std::string target = http.get_header_value("X-Amz-Target");
+  call.protocol = detect_sqs_protocol(target, http.get_header_value("Content-Type"));
+  const std::optional<sqs::QueueRef> path_queue = queue_from_path(http.path);
+  const std::string* queue_param = nullptr;
+  if (call.protocol == SqsProtocol::kJson) {
+    call.action = json_action(target);
+    auto body = j::Body::parse(http.body);
+    if (!body.ok()) return error_answer(call, body.error());
+    call.json = std::move(body).value();
+    queue_param = call.json->queue_url();
+    if (call.action.empty()) return error_answer(call, sqs::missing_parameter("X-Amz-Target"));
+  } else {
+    call.form = FormParams::parse(http.body);
+    call.form.merge(FormParams::parse(query_string(http)));
+    queue_param = call.form.get("QueueUrl");
+    const std::string* action = call.form.get("Action");
+    if (action == nullptr || action->empty()) {
+      if (path_queue && http.method == "GET") {  // AWS answers a bare GET on a queue URL so
+        return SqsAnswer{404, std::string(q::kContentType), "<UnknownOperationException/>", {}};
+      }
+      return error_answer(call, sqs::missing_parameter("Action"));
+    }
+    call.action = *action;
+  }
+  const ActionRow* row = find_action(call.action);
+  if (row == nullptr) return error_answer(call, invalid_action(call.action));
+  if (row->queue_use == QueueUse::kNotOnQueuePath && path_queue) {
+    return error_answer(call, invalid_action(call.action));
+  }
+  if (row->queue_use == QueueUse::kRequired) {
+    auto queue = resolve_queue(queue_param, http.path);
+    if (!queue.ok()) return error_answer(call, queue.error());
+    call.queue = std::move(queue).value();
+  }
+  call.ctx.host = http.get_header_value("Host");
+  if (call.ctx.host.empty()) call.ctx.host = http.local_addr;
+  if (http.has_header("X-Amzn-Trace-Id")) call.ctx.trace_header = http.get_header_value("X-Amzn-Trace-Id");
+  return row;
+}
+
+void handle(const httplib::Request& http, httplib::Response& res, Loop& loop, SqsService& service) {
+  Call call;
+  call.request_id = next_request_id();
+  auto admitted = admit(http, call);
+  SqsAnswer answer = std::holds_alternative<SqsAnswer>(admitted)
+                         ? std::move(std::get<SqsAnswer>(admitted))
+                         : std::get<const ActionRow*>(admitted)->run(call, loop, service);
+  res.status = answer.status;
+  for (auto& [name, value] : answer.headers) res.set_header(name.c_str(), value);
+  res.set_header("x-amzn-RequestId", call.request_id);
+  res.set_content(std::move(answer.body), answer.content_type.c_str());
+}
+
+}  // namespace
+
+void register_sqs_routes(httplib::Server& server, Loop& loop, SqsService& service) {
+  auto handler = [&loop, &service](const httplib::Request& req, httplib::Response& res) {
+    handle(req, res, loop, service);
+  };
+  server.Post("/", handler);
+  server.Get("/", handler);
+  server.Post(kQueuePathPattern, handler);
+  server.Get(kQueuePathPattern, handler);
+}
+
+}  // namespace slipway::http

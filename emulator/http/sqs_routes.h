@@ -1,0 +1,34 @@
+// The SQS endpoints on the edge port (DESIGN §5, rules 1, 2, 6, 8): both wire protocols, one
+// action table, one gate.
+//
+// The action table is data: one row per action naming its Query decoder, JSON decoder, service
+// call, Query encoder, JSON encoder and how it uses a queue URL. The gate runs the shared steps
+// for every request, in this order:
+//   1. protocol: X-Amz-Target (or a JSON 1.x content type) -> JSON 1.0; else Query, with the
+//      Action and parameters from the form body and/or the query string;
+//   2. action: unknown -> InvalidAction "The action FooBar is not valid for this endpoint.";
+//      a queue-less action (CreateQueue, ListQueues) sent to a queue path -> the same error;
+//   3. queue: from the QueueUrl parameter (a URL with any host, a path or a bare name), else the
+//      request path /<account>/<queue>; neither -> MissingParameter QueueUrl;
+//   4. decode (missing required parameter -> MissingParameter, malformed number, base64 or JSON
+//      -> InvalidParameterValue), with RequestContext{Host header, X-Amzn-Trace-Id};
+//   5. run the service call on the loop thread and wait for the commit of its pass (a failed
+//      commit -> InternalFailure 500; a stopping loop -> 503);
+//   6. encode in the request's protocol; every answer carries x-amzn-RequestId.
+// ReceiveMessage may park: its reply is deferred to the commit of the pass that produced it.
+//
+// Threads: handlers run on cpp-httplib worker threads and never touch service state.
+#pragma once
+
+#include <httplib.h>
+
+#include "platform/loop.h"
+#include "sqs/service.h"
+
+namespace slipway::http {
+
+// Registers POST and GET on "/" and on queue URL paths /<12-digit account>/<queue name>.
+// `loop` and `service` must outlive the server; `service` is only used on the loop thread.
+void register_sqs_routes(httplib::Server& server, platform::Loop& loop, sqs::SqsService& service);
+
+}  // namespace slipway::http
