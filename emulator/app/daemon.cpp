@@ -10,9 +10,11 @@
 
 #include "app/lock_file.h"
 #include "app/manifest.h"
+#include "app/sqs_setup.h"
 #include "http/admin.h"
 #include "http/edge_server.h"
 #include "http/elastic_pool.h"
+#include "http/sqs_routes.h"
 #include "platform/log.h"
 #include "platform/loop.h"
 #include "platform/os_random.h"
@@ -66,6 +68,7 @@ struct Running {
   Manifest manifest;
   http::DaemonInfo info;
   std::unique_ptr<platform::Loop> loop;
+  SqsRuntime sqs;
   std::unique_ptr<http::ElasticPool> pool;
   std::unique_ptr<http::EdgeServer> edge;  // destroyed before the pool its handlers run on
 };
@@ -119,6 +122,7 @@ void install_signal_handlers(Running& r) {
       log_info(std::string("received ") + (signum == SIGINT ? "SIGINT" : "SIGTERM") +
                ", shutting down");
       r.edge->server().stop();  // stop accepting; in-flight requests finish or get 503
+      r.sqs.service->release_waiters();  // parked long polls answer empty, now
       r.loop->stop();
     });
   }
@@ -141,6 +145,12 @@ int serve(const ServeOptions& options) {
   if (int rc = open_data_dir(options, r); rc != kExitOk) return rc;
 
   r.loop = std::make_unique<platform::Loop>(r.clock, r.store.get());
+  auto sqs = start_sqs(r.manifest, *r.store, r.clock, r.loop->timers(), r.info.seed);
+  if (!sqs) {
+    std::fprintf(stderr, "slipway: %s\n", sqs.error().message.c_str());
+    return kExitFailure;
+  }
+  r.sqs = std::move(sqs).value();
   r.pool = std::make_unique<http::ElasticPool>(kPoolMinThreads, kPoolMaxThreads, kPoolIdleTimeout);
   r.edge = std::make_unique<http::EdgeServer>(*r.pool);
   auto port = r.edge->bind(options.host, options.port);
@@ -150,11 +160,14 @@ int serve(const ServeOptions& options) {
   }
   r.info.port = port.value();
   http::register_admin_routes(r.edge->server(), *r.loop, r.info, r.manifest);
+  http::register_sqs_routes(r.edge->server(), *r.loop, *r.sqs.service);
   install_signal_handlers(r);
   const int64_t run_id = record_start(r);
 
   log_info("slipway " + r.info.version + ", seed " + std::to_string(r.info.seed) + ", data dir " +
            r.info.data_dir);
+  if (r.sqs.restored_messages > 0)
+    log_info("sqs: restored " + std::to_string(r.sqs.restored_messages) + " messages");
   log_info(r.info.manifest_path.empty() ? "no manifest: serving a bare daemon"
                                         : "manifest " + r.info.manifest_path + ": " +
                                               describe_pipeline(r.manifest));
@@ -166,7 +179,8 @@ int serve(const ServeOptions& options) {
 
   r.edge->stop();
   if (run_id) (void)store::record_run_stop(*r.store, run_id, r.clock.now_us() / core::kUsPerMs);
-  r.store.reset();  // closes the database: everything acknowledged is on disk
+  r.sqs = SqsRuntime{};  // finalizes its statements before the database closes
+  r.store.reset();       // closes the database: everything acknowledged is on disk
   if (!r.pool->shutdown(kPoolDrainTimeout)) {
     // A worker still inside cpp-httplib (an idle keep-alive connection) would outlive the server
     // object: leave both to the OS, which reclaims them as the process ends.

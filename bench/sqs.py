@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""SQS throughput and latency: starts slipway (port 0, fresh data dir), then drives it with
+build/sqs_load (C++, keep-alive connections, JSON protocol) through these phases, sampling the
+daemon's CPU and RSS from /proc around each:
+
+  send 1 client / 8 clients, single and batch of 10
+  receive+delete 1 client / 8 clients, single and batch of 10
+  send at half the measured 8-client single rate (paced), for p99 at that load
+  1,000,000 messages resident in one queue: RSS, then receive+delete latency at that depth
+
+Usage: bench/sqs.py [--seconds 5] [--resident 1000000] [--durability normal|full]
+"""
+import argparse
+import json
+import os
+import select
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("SLIPWAY_BUILD_DIR", os.path.join(ROOT, "build"))
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def sqs(port, action, body):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/", data=json.dumps(body).encode(),
+                                 headers={"X-Amz-Target": f"AmazonSQS.{action}",
+                                          "Content-Type": "application/x-amz-json-1.0"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        raw = r.read()
+        return json.loads(raw) if raw else {}
+
+
+def proc_sample(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / TICKS
+    status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status"))
+    rss_mb = int(status["VmRSS"].split()[0]) / 1024
+    threads = int(status["Threads"])
+    return cpu, rss_mb, threads
+
+
+def load(port, url, op, clients, seconds, batch=1, rate=0, max_requests=0):
+    args = [os.path.join(BUILD, "sqs_load"), "--port", str(port), "--queue-url", url, "--op", op,
+            "--clients", str(clients), "--seconds", str(seconds), "--batch", str(batch)]
+    if rate:
+        args += ["--rate", str(rate)]
+    if max_requests:
+        args += ["--max-requests", str(max_requests)]
+    out = subprocess.run(args, capture_output=True, text=True, check=False)
+    return json.loads(out.stdout)
+
+
+def phase(pid, port, url, name, **kw):
+    cpu0, _, _ = proc_sample(pid)
+    t0 = time.monotonic()
+    r = load(port, url, **kw)
+    wall = time.monotonic() - t0
+    cpu1, rss, threads = proc_sample(pid)
+    r.update(name=name, daemon_cpu=f"{100 * (cpu1 - cpu0) / wall:.0f}%", rss_mb=round(rss),
+             threads=threads)
+    print(f"{name:44s} {r['rps']:>8.0f} req/s {r['mps']:>8.0f} msg/s  p50 {r['p50_us']:>5d} us"
+          f"  p99 {r['p99_us']:>6d} us  errors {r['errors']}  daemon CPU {r['daemon_cpu']:>5s}"
+          f"  RSS {r['rss_mb']} MB  threads {threads}", flush=True)
+    return r
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=5)
+    ap.add_argument("--resident", type=int, default=1_000_000)
+    ap.add_argument("--durability", default="normal")
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="slipway-bench-") as tmp:
+        daemon = subprocess.Popen([os.path.join(BUILD, "slipway"), "serve", "--port", "0",
+                                   "--data-dir", os.path.join(tmp, "data"),
+                                   "--durability", a.durability],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            select.select([daemon.stdout], [], [], 10)
+            port = int(daemon.stdout.readline().strip().rsplit(":", 1)[1])
+            pid = daemon.pid
+            url = sqs(port, "CreateQueue", {"QueueName": "bench"})["QueueUrl"]
+            s = a.seconds
+            print(f"durability={a.durability} seconds/phase={s}")
+            phase(pid, port, url, "SendMessage, 1 client", op="send", clients=1, seconds=s)
+            eight = phase(pid, port, url, "SendMessage, 8 clients", op="send", clients=8, seconds=s)
+            phase(pid, port, url, "SendMessageBatch(10), 1 client", op="send", clients=1, seconds=s, batch=10)
+            phase(pid, port, url, "SendMessageBatch(10), 8 clients", op="send", clients=8, seconds=s, batch=10)
+            phase(pid, port, url, "Receive+Delete, 1 client", op="receive-delete", clients=1, seconds=s)
+            phase(pid, port, url, "Receive+Delete, 8 clients", op="receive-delete", clients=8, seconds=s)
+            phase(pid, port, url, "Receive(10)+DeleteBatch, 8 clients", op="receive-delete", clients=8,
+                  seconds=s, batch=10)
+            half = max(1, int(eight["rps"] / 2))
+            phase(pid, port, url, f"SendMessage paced at {half}/s, 8 clients", op="send", clients=8,
+                  seconds=s, rate=half)
+            sqs(port, "PurgeQueue", {"QueueUrl": url})
+            deep = sqs(port, "CreateQueue", {"QueueName": "bench-deep"})["QueueUrl"]
+            phase(pid, port, deep, f"fill {a.resident} messages (batches of 10)", op="send", clients=8,
+                  seconds=3600, batch=10, max_requests=a.resident // 10)
+            attrs = sqs(port, "GetQueueAttributes", {"QueueUrl": deep, "AttributeNames": ["All"]})
+            print(f"resident: {attrs['Attributes']['ApproximateNumberOfMessages']} messages")
+            phase(pid, port, deep, "Receive+Delete at depth, 1 client", op="receive-delete", clients=1, seconds=s)
+        finally:
+            daemon.terminate()
+            daemon.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
