@@ -6,6 +6,8 @@ namespace slipway::store {
 
 namespace {
 
+constexpr auto kCheckpointInterval = std::chrono::milliseconds(200);
+
 core::Error sqlite_error(sqlite3* db, const std::string& what) {
   return core::make_error(core::ErrorCode::kInternal,
                           what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
@@ -28,14 +30,20 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
                               "; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=1000;"
                               // 64 MiB of page cache: message-id index pages (random ids)
                               // stay hot; measured 52k -> 83k message writes/s on 1M rows.
-                              " PRAGMA cache_size=-65536;";
+                              " PRAGMA cache_size=-65536;"
+                              // Checkpoints run on the Checkpointer's thread, not in commits.
+                              " PRAGMA wal_autocheckpoint=0;";
   if (auto s = store->exec(pragmas); !s) return s.error();
   if (auto s = store->migrate(migrations); !s) return s.error();
+  auto checkpointer = Checkpointer::start(path, kCheckpointInterval);
+  if (!checkpointer) return checkpointer.error();
+  store->checkpointer_ = std::move(checkpointer).value();
   return store;
 }
 
 Store::~Store() {
   if (in_txn_) rollback();
+  checkpointer_.reset();  // its connection closes first; ours, the last, checkpoints the rest
   sqlite3_close(db_);
 }
 

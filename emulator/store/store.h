@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/checkpointer.h"
 
 struct sqlite3;
 
@@ -73,6 +74,7 @@ class Store {
   bool in_txn_ = false;
   std::optional<std::string> failed_reason_;
   std::vector<int> applied_now_;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 }  // namespace slipway::store

@@ -128,6 +128,22 @@ class CrashTest(unittest.TestCase):
         finally:
             d.kill()
 
+    def test_wal_is_checkpointed_into_the_database_while_serving(self):
+        # Checkpoints run on a background thread (store/checkpointer.h), not inside commits: the
+        # data reaches the main database file while the daemon keeps serving.
+        with Daemon() as d:
+            sqs = client(d.endpoint)
+            url = sqs.create_queue(QueueName="wal")["QueueUrl"]
+            body = "x" * 1000
+            for i in range(300):
+                sqs.send_message_batch(QueueUrl=url, Entries=[
+                    {"Id": str(j), "MessageBody": body} for j in range(10)])
+            db = os.path.join(d.data_dir, "slipway.db")
+            deadline = time.monotonic() + 10
+            while os.path.getsize(db) < 3_000_000 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertGreaterEqual(os.path.getsize(db), 3_000_000)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

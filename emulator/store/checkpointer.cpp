@@ -1,0 +1,57 @@
+#include "store/checkpointer.h"
+
+#include <sqlite3.h>
+
+#include "platform/log.h"
+
+namespace slipway::store {
+
+core::Result<std::unique_ptr<Checkpointer>> Checkpointer::start(const std::string& path,
+                                                                std::chrono::milliseconds interval) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return core::make_error(core::ErrorCode::kInternal, "cannot open checkpoint connection: " + why);
+  }
+  sqlite3_busy_timeout(db, 100);
+  // Until it reads the database, a connection does not know it is in WAL mode, and a checkpoint
+  // silently does nothing.
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+  return std::unique_ptr<Checkpointer>(new Checkpointer(db, interval));
+}
+
+Checkpointer::Checkpointer(sqlite3* db, std::chrono::milliseconds interval)
+    : db_(db), interval_(interval), thread_([this] { run(); }) {}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  sqlite3_close(db_);
+}
+
+int Checkpointer::checkpoints() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return checkpoints_;
+}
+
+void Checkpointer::run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+    lock.unlock();
+    int wal_frames = 0, checkpointed = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
+                                             &checkpointed);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+      platform::log_warn(std::string("store: checkpoint failed: ") + sqlite3_errmsg(db_));
+    lock.lock();
+    ++checkpoints_;
+  }
+}
+
+}  // namespace slipway::store
