@@ -28,9 +28,8 @@ std::optional<SqsError> SqsService::Impl::delete_one(Queue& q, const std::string
   // Standard: a handle from an older receive succeeds without deleting (AWS: "might not be
   // deleted"); the current handle deletes even after its visibility expired.
   if (!current) return std::nullopt;
-  const std::string id = m->message_id;
   q.take(h->seq, t);
-  if (persistence != nullptr) persistence->remove_message(q.name, id);
+  if (persistence != nullptr) persistence->remove_message(q.name, h->seq);
   ensure_retention_timer(q);
   if (q.cfg.fifo) notify(q.name);  // the group may be unblocked
   return std::nullopt;

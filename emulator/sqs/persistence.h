@@ -75,7 +75,9 @@ class Persistence {
   // Removes the queue with all its messages and deduplication entries.
   virtual void remove_queue(const std::string& name) = 0;
   virtual void put_message(const MessageRecord& message) = 0;
-  virtual void remove_message(const std::string& queue, const std::string& message_id) = 0;
+  // A message's key is its sequence (service-wide unique; a move to another queue removes the
+  // old record and puts one with a new sequence), so records append in key order.
+  virtual void remove_message(const std::string& queue, uint64_t sequence) = 0;
   // Purge: every message and deduplication entry of the queue.
   virtual void remove_all_messages(const std::string& queue) = 0;
   virtual void put_dedup(const DedupRecord& entry) = 0;

@@ -138,7 +138,7 @@ void SqsService::Impl::move_to_dlq(Queue& source, uint64_t seq) {
 void SqsService::Impl::transfer(Queue& from, uint64_t seq, Queue& to, bool to_dlq) {
   const core::TimeUs t = now();
   Message m = from.take(seq, t);
-  if (persistence != nullptr) persistence->remove_message(from.name, m.message_id);
+  if (persistence != nullptr) persistence->remove_message(from.name, seq);
   m.seq = next_seq++;
   m.receipt_nonce = 0;
   m.received_at_us = 0;

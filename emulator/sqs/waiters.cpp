@@ -123,7 +123,7 @@ void SqsService::Impl::sweep_retention(const std::string& queue) {
   const core::TimeUs retention = q.cfg.retention_s * core::kUsPerSecond;
   while (!q.by_enqueue.empty() && q.by_enqueue.begin()->first + retention <= t) {
     Message m = q.take(q.by_enqueue.begin()->second, t);
-    if (persistence != nullptr) persistence->remove_message(q.name, m.message_id);
+    if (persistence != nullptr) persistence->remove_message(q.name, m.seq);
   }
   prune_dedup(q, t);
   ensure_retention_timer(q);

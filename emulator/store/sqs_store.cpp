@@ -144,13 +144,13 @@ const char* const kSql[] = {
     // kPutMessage
     "INSERT INTO sqs_messages(" SQS_MESSAGE_COLUMNS ")"
     " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
-    " ON CONFLICT(queue, message_id) DO UPDATE SET sequence=?3, body=?4, message_attributes=?5,"
+    " ON CONFLICT(sequence) DO UPDATE SET queue=?1, message_id=?2, body=?4, message_attributes=?5,"
     " message_system_attributes=?6, sent_timestamp_ms=?7, enqueued_at_us=?8,"
     " first_receive_timestamp_ms=?9, receive_count=?10, visible_at_us=?11, receipt_handle=?12,"
     " message_group_id=?13, message_deduplication_id=?14, sequence_number=?15,"
     " dead_letter_queue_source_arn=?16",
     // kDeleteMessage
-    "DELETE FROM sqs_messages WHERE queue=?1 AND message_id=?2",
+    "DELETE FROM sqs_messages WHERE sequence=?1",
     // kDeleteQueueMessages
     "DELETE FROM sqs_messages WHERE queue=?1",
     // kPutDedup
@@ -330,10 +330,9 @@ void SqliteSqsPersistence::put_message(const sqs::MessageRecord& m) {
   run(kPutMessage, rc);
 }
 
-void SqliteSqsPersistence::remove_message(const std::string& queue,
-                                          const std::string& message_id) {
+void SqliteSqsPersistence::remove_message(const std::string& /*queue*/, uint64_t sequence) {
   sqlite3_stmt* s = stmts_[kDeleteMessage];
-  run(kDeleteMessage, s ? Binder(s).text(1, queue).text(2, message_id).rc() : SQLITE_OK);
+  run(kDeleteMessage, s ? Binder(s).i64(1, static_cast<int64_t>(sequence)).rc() : SQLITE_OK);
 }
 
 void SqliteSqsPersistence::remove_all_messages(const std::string& queue) {

@@ -3,7 +3,8 @@
 //
 // Owns: the tables of migration 2 (migrations.cpp):
 //   sqs_queues   (name PK; created/last-modified seconds; attributes BLOB; tags BLOB)
-//   sqs_messages (PRIMARY KEY (queue, message_id); one column per MessageRecord field;
+//   sqs_messages (sequence INTEGER PRIMARY KEY, so records append in key order; an index on
+//                 queue for purge and DeleteQueue; one column per MessageRecord field;
 //                 body and both attribute maps as BLOBs; group/dedup ids NULL when absent)
 //   sqs_dedup    (PRIMARY KEY (queue, key); message id, sequence number, expiry) WITHOUT ROWID
 //
@@ -63,7 +64,7 @@ class SqliteSqsPersistence final : public sqs::Persistence {
   void put_queue(const sqs::QueueRecord& queue) override;
   void remove_queue(const std::string& name) override;
   void put_message(const sqs::MessageRecord& message) override;
-  void remove_message(const std::string& queue, const std::string& message_id) override;
+  void remove_message(const std::string& queue, uint64_t sequence) override;
   void remove_all_messages(const std::string& queue) override;
   void put_dedup(const sqs::DedupRecord& entry) override;
   void remove_dedup(const std::string& queue, const std::string& key) override;

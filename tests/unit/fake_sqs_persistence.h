@@ -28,6 +28,7 @@ class FakeSqsPersistence final : public Persistence {
   std::map<std::string, QueueRecord> queues;
   std::map<std::pair<std::string, std::string>, MessageRecord> messages;
   std::map<std::pair<std::string, std::string>, DedupRecord> dedup;
+  std::map<uint64_t, std::string> ids_by_sequence;  // the key remove_message() is given
 
   void put_queue(const QueueRecord& q) override {
     calls.push_back("put_queue " + q.name);
@@ -42,8 +43,11 @@ class FakeSqsPersistence final : public Persistence {
   void put_message(const MessageRecord& m) override {
     calls.push_back("put_message " + m.queue + " " + m.message_id);
     messages[{m.queue, m.message_id}] = m;
+    ids_by_sequence[m.sequence] = m.message_id;
   }
-  void remove_message(const std::string& queue, const std::string& id) override {
+  void remove_message(const std::string& queue, uint64_t sequence) override {
+    const std::string id = ids_by_sequence[sequence];
+    ids_by_sequence.erase(sequence);
     calls.push_back("remove_message " + queue + " " + id);
     messages.erase({queue, id});
   }

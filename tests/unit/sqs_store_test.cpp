@@ -310,7 +310,7 @@ TEST_CASE("sqs store: puts are upserts that replace the whole record") {
   q2.created_timestamp_s = 1;
   q2.last_modified_timestamp_s = 2;
   q2.attributes = {{"DelaySeconds", "5"}};
-  MessageRecord m2 = minimal_message("q", "m", 6);  // received: the optionals go away too
+  MessageRecord m2 = minimal_message("q", "m", 5);  // received: the optionals go away too
   m2.body = "new";
   m2.receive_count = 1;
   m2.receipt_handle = "rh2";
@@ -333,7 +333,7 @@ TEST_CASE("sqs store: puts are upserts that replace the whole record") {
   CHECK(snap.dedup[0].message_id == "other");
   CHECK(snap.dedup[0].sequence_number == "9");
   CHECK(snap.dedup[0].expires_at_us == 5);
-  CHECK(snap.next_sequence == 7);
+  CHECK(snap.next_sequence == 6);
 }
 
 TEST_CASE("sqs store: removals, purge and remove_queue touch only their rows") {
@@ -343,7 +343,9 @@ TEST_CASE("sqs store: removals, purge and remove_queue touch only their rows") {
   REQUIRE(s->begin().ok());
   for (const char* q : {"a", "b"}) {
     p.put_queue(full_queue(q));
-    for (int i = 0; i < 3; ++i) p.put_message(minimal_message(q, "m" + std::to_string(i), i + 1));
+    // Sequences are service-wide unique: a's are 1..3, b's 11..13.
+    const uint64_t base = q[0] == 'a' ? 1 : 11;
+    for (int i = 0; i < 3; ++i) p.put_message(minimal_message(q, "m" + std::to_string(i), base + i));
     p.put_dedup(dedup(q, "k1"));
     p.put_dedup(dedup(q, "k2"));
   }
@@ -352,8 +354,8 @@ TEST_CASE("sqs store: removals, purge and remove_queue touch only their rows") {
 
   SUBCASE("remove_message and remove_dedup remove one row; a missing one is no error") {
     REQUIRE(s->begin().ok());
-    p.remove_message("a", "m1");
-    p.remove_message("a", "nope");
+    p.remove_message("a", 2);    // a's m1
+    p.remove_message("a", 999);  // no such message
     p.remove_dedup("b", "k2");
     p.remove_dedup("b", "nope");
     commit(*s);
@@ -401,7 +403,7 @@ TEST_CASE("sqs store: reopening keeps what was committed and loses what was not"
     s->rollback();
     REQUIRE(s->begin().ok());
     p.put_message(full_message("q", "never-committed", 3));
-    p.remove_message("q", "kept");
+    p.remove_message("q", 1);  // "kept"
     // Closed with the transaction open: the store rolls it back.
   }
   auto s = open_store(dir);
