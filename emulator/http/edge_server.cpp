@@ -33,7 +33,8 @@ EdgeServer::EdgeServer(ElasticPool& pool) : pool_(pool) {
     std::string what = req.method + " " + req.path;
     reply_json(res, res.status,
                "{\"message\":\"slipway serves nothing at " + json_escape(what) +
-                   ". The edge port serves the admin API under /_slipway/.\"}");
+                   ". The edge port serves SQS (POST / or a queue URL) and the admin API under "
+                   "/_slipway/.\"}");
     return httplib::Server::HandlerResponse::Handled;
   }));
 }
