@@ -1,14 +1,43 @@
 #include "http/edge_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <charconv>
+#include <filesystem>
+#include <system_error>
 #include <cstdio>
 #include <cstring>
 
 namespace slipway::http {
 
 namespace {
+
+// Debian's cpp-httplib is compiled with a listen backlog of 5: eight clients connecting at once
+// overflow it, and the kernel's SYN retry makes one of them wait a full second. Linux lets
+// listen() be called again to raise the backlog, so find the listening socket on `port` (the
+// library keeps it private) and do that.
+void raise_listen_backlog(int port) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    const std::string name = entry.path().filename().string();
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) continue;
+    const int bound = addr.ss_family == AF_INET
+                          ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
+                          : ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+    if (bound == port) ::listen(fd, SOMAXCONN);
+  }
+}
+
 // A keep-alive connection serves this many requests before cpp-httplib closes it.
 constexpr size_t kKeepAliveMaxRequests = 1'000'000;
 constexpr time_t kKeepAliveTimeoutS = 10;
@@ -45,6 +74,7 @@ core::Result<int> EdgeServer::bind(const std::string& host, int port) {
   errno = 0;
   const int bound =
       port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+  if (bound > 0) raise_listen_backlog(bound);
   if (bound <= 0) {
     const int err = errno;
     std::string why = err ? std::strerror(err) : "the address is not usable";

@@ -4,6 +4,7 @@ refuse a broken manifest, and notice an unclean stop."""
 import os
 import signal
 import sqlite3
+import subprocess
 import tempfile
 import time
 import unittest
@@ -77,6 +78,14 @@ class LifecycleTest(unittest.TestCase):
             self.assertIn("transform", state["Functions"])
             self.assertIn("deliveries", state["Queues"])
             self.assertEqual(state["Functions"]["deliver"]["ReservedConcurrentExecutions"], 2)
+
+    def test_listen_backlog_is_raised(self):
+        # cpp-httplib's compiled-in backlog of 5 made the 6th simultaneous connect wait ~1 s for
+        # a SYN retry; the daemon raises it. For a listening socket `ss` shows the backlog as Send-Q.
+        with Daemon() as d:
+            out = subprocess.run(["ss", "-ltnH", f"sport = :{d.port}"], capture_output=True,
+                                 text=True, check=True).stdout.split()
+            self.assertGreaterEqual(int(out[2]), 128, out)
 
     def test_unknown_path_gets_a_json_404(self):
         with Daemon() as d:
