@@ -54,6 +54,33 @@ def load(port, url, op, clients, seconds, batch=1, rate=0, max_requests=0):
     return json.loads(out.stdout)
 
 
+def wrk_phase(pid, port, url, name, seconds, path="/", action=None, connections=8):
+    """The same load from wrk (lighter than sqs_load, so the daemon gets more of the 2 cores)."""
+    import shutil
+    if not shutil.which("wrk"):
+        print(f"{name:44s} skipped: wrk is not installed")
+        return
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency"]
+    if action:
+        script = os.path.join(tempfile.mkdtemp(prefix="slipway-wrk-"), "send.lua")
+        body = json.dumps({"QueueUrl": url, "MessageBody": "x" * 200})
+        with open(script, "w") as f:
+            f.write(f'wrk.method = "POST"\nwrk.body = [[{body}]]\n'
+                    f'wrk.headers["Content-Type"] = "application/x-amz-json-1.0"\n'
+                    f'wrk.headers["X-Amz-Target"] = "AmazonSQS.{action}"\n')
+        args += ["-s", script]
+    cpu0, _, _ = proc_sample(pid)
+    t0 = time.monotonic()
+    out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
+    wall = time.monotonic() - t0
+    cpu1, rss, threads = proc_sample(pid)
+    rps = float(out.split("Requests/sec:")[1].split()[0])
+    pct = {line.split()[0]: line.split()[1] for line in out.splitlines()
+           if line.strip().startswith(("50%", "99%"))}
+    print(f"{name:44s} {rps:>8.0f} req/s                 p50 {pct.get('50%'):>8s}  p99 {pct.get('99%'):>8s}"
+          f"  daemon CPU {100 * (cpu1 - cpu0) / wall:>4.0f}%  RSS {round(rss)} MB  threads {threads}", flush=True)
+
+
 def phase(pid, port, url, name, **kw):
     cpu0, _, _ = proc_sample(pid)
     t0 = time.monotonic()
@@ -94,6 +121,8 @@ def main():
             phase(pid, port, url, "Receive+Delete, 8 clients", op="receive-delete", clients=8, seconds=s)
             phase(pid, port, url, "Receive(10)+DeleteBatch, 8 clients", op="receive-delete", clients=8,
                   seconds=s, batch=10)
+            wrk_phase(pid, port, url, "SendMessage, wrk -t2 -c8", s, action="SendMessage")
+            wrk_phase(pid, port, url, "GET /_slipway/health, wrk -t2 -c8", s, path="/_slipway/health")
             half = max(1, int(eight["rps"] / 2))
             phase(pid, port, url, f"SendMessage paced at {half}/s, 8 clients", op="send", clients=8,
                   seconds=s, rate=half)
