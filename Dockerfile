@@ -5,7 +5,7 @@
 FROM debian:12 AS build
 WORKDIR /src
 COPY scripts/setup scripts/setup
-RUN scripts/setup && rm -rf /var/lib/apt/lists/*
+RUN scripts/setup --build-only && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN SLIPWAY_BUILD_DIR=/build scripts/build -DSLIPWAY_TESTS=OFF
 
