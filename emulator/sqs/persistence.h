@@ -44,6 +44,7 @@ struct MessageRecord {
   int64_t first_receive_timestamp_ms = 0;       // 0: never received
   int receive_count = 0;
   core::TimeUs visible_at_us = 0;               // delayed or in flight until then
+  core::TimeUs received_at_us = 0;              // start of the current receive (12 h cap); 0: none
   std::string receipt_handle;                   // the current in-flight handle, or empty
   std::optional<std::string> message_group_id;
   std::optional<std::string> message_deduplication_id;

@@ -21,6 +21,7 @@ Message from_record(const MessageRecord& r) {
   m.first_receive_ms = r.first_receive_timestamp_ms;
   m.receive_count = r.receive_count;
   m.visible_at_us = r.visible_at_us;
+  m.received_at_us = r.received_at_us;
   m.group_id = r.message_group_id;
   m.dedup_id = r.message_deduplication_id;
   m.sequence_number = r.sequence_number;
@@ -66,7 +67,6 @@ void SqsService::Impl::restore(const SqsSnapshot& snapshot) {
     auto it = queues.find(rec.queue);
     if (it == queues.end()) continue;
     Message m = from_record(rec);
-    if (m.receipt_nonce != 0) m.received_at_us = std::min(t, m.visible_at_us);
     max_seq = std::max(max_seq, m.seq);
     it->second->insert(std::move(m), t);
   }

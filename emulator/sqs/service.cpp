@@ -77,6 +77,7 @@ MessageRecord SqsService::Impl::to_record(const Queue& q, const Message& m) cons
   r.first_receive_timestamp_ms = m.first_receive_ms;
   r.receive_count = m.receive_count;
   r.visible_at_us = m.visible_at_us;
+  r.received_at_us = m.received_at_us;
   if (m.receipt_nonce != 0) {
     r.receipt_handle = encode_receipt({q.name, m.message_id, m.seq, m.receive_count, m.receipt_nonce});
   }

@@ -37,6 +37,7 @@ const std::vector<Migration>& all_migrations() {
        "  first_receive_timestamp_ms INTEGER NOT NULL,"
        "  receive_count INTEGER NOT NULL,"
        "  visible_at_us INTEGER NOT NULL,"
+       "  received_at_us INTEGER NOT NULL,"
        "  receipt_handle TEXT NOT NULL,"
        "  message_group_id TEXT,"
        "  message_deduplication_id TEXT,"

@@ -130,7 +130,7 @@ std::optional<std::string> column_optional(sqlite3_stmt* s, int i) {
   "queue, message_id, sequence, body, message_attributes, message_system_attributes,"     \
   " sent_timestamp_ms, enqueued_at_us, first_receive_timestamp_ms, receive_count,"        \
   " visible_at_us, receipt_handle, message_group_id, message_deduplication_id,"           \
-  " sequence_number, dead_letter_queue_source_arn"
+  " sequence_number, dead_letter_queue_source_arn, received_at_us"
 #define SQS_QUEUE_COLUMNS "name, created_timestamp_s, last_modified_timestamp_s, attributes, tags"
 #define SQS_DEDUP_COLUMNS "queue, key, message_id, sequence_number, expires_at_us"
 
@@ -143,12 +143,12 @@ const char* const kSql[] = {
     "DELETE FROM sqs_queues WHERE name=?1",
     // kPutMessage
     "INSERT INTO sqs_messages(" SQS_MESSAGE_COLUMNS ")"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
     " ON CONFLICT(sequence) DO UPDATE SET queue=?1, message_id=?2, body=?4, message_attributes=?5,"
     " message_system_attributes=?6, sent_timestamp_ms=?7, enqueued_at_us=?8,"
     " first_receive_timestamp_ms=?9, receive_count=?10, visible_at_us=?11, receipt_handle=?12,"
     " message_group_id=?13, message_deduplication_id=?14, sequence_number=?15,"
-    " dead_letter_queue_source_arn=?16",
+    " dead_letter_queue_source_arn=?16, received_at_us=?17",
     // kDeleteMessage
     "DELETE FROM sqs_messages WHERE sequence=?1",
     // kDeleteQueueMessages
@@ -325,6 +325,7 @@ void SqliteSqsPersistence::put_message(const sqs::MessageRecord& m) {
              .optional_text(14, m.message_deduplication_id)
              .text(15, m.sequence_number)
              .text(16, m.dead_letter_queue_source_arn)
+             .i64(17, m.received_at_us)
              .rc();
   }
   run(kPutMessage, rc);
@@ -445,6 +446,7 @@ core::Result<sqs::SqsSnapshot> load_sqs_snapshot(Store& store) {
     m.first_receive_timestamp_ms = sqlite3_column_int64(s, 8);
     m.receive_count = sqlite3_column_int(s, 9);
     m.visible_at_us = sqlite3_column_int64(s, 10);
+    m.received_at_us = sqlite3_column_int64(s, 16);
     m.receipt_handle = column_string(s, 11);
     m.message_group_id = column_optional(s, 12);
     m.message_deduplication_id = column_optional(s, 13);

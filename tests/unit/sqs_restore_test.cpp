@@ -104,3 +104,19 @@ TEST_CASE("sqs failed message requests leave persistence untouched") {
   CHECK_FALSE(h.try_send(q, e).ok());
   CHECK(h.store.calls == before);
 }
+
+TEST_CASE("sqs the 12-hour visibility cap of a restored in-flight message counts from its receive") {
+  SqsHarness h;
+  auto q = h.create("q", {{"VisibilityTimeout", "43200"}});
+  h.send(q, "m");
+  auto got = h.receive(q);
+  REQUIRE(got.size() == 1);
+  h.advance_s(3600);  // one hour in flight, then the daemon restarts
+  auto r = restart(h);
+  // 11 h more from now is exactly 12 h since the receive: allowed; 11 h + 1 s is not.
+  CHECK_FALSE(r->change(q, got[0].receipt_handle, 11 * 3600));
+  auto e = r->change(q, got[0].receipt_handle, 11 * 3600 + 1);
+  REQUIRE(e.has_value());
+  CHECK(e->code == SqsErrorCode::kInvalidParameterValue);
+  CHECK(e->message.find("beyond the limit [43200 seconds]") != std::string::npos);
+}

@@ -90,6 +90,7 @@ MessageRecord full_message(const std::string& queue, const std::string& id, uint
   m.first_receive_timestamp_ms = 1'700'000'001'000;
   m.receive_count = 7;
   m.visible_at_us = 1'700'000'031'000'000;
+  m.received_at_us = 1'700'000'001'000'000;
   m.receipt_handle = "rh-abc+/=";
   m.message_group_id = "group-1";
   m.message_deduplication_id = "dedup-1";
@@ -132,6 +133,7 @@ void check_message_equal(const MessageRecord& a, const MessageRecord& b) {
   CHECK(a.first_receive_timestamp_ms == b.first_receive_timestamp_ms);
   CHECK(a.receive_count == b.receive_count);
   CHECK(a.visible_at_us == b.visible_at_us);
+  CHECK(a.received_at_us == b.received_at_us);
   CHECK(a.receipt_handle == b.receipt_handle);
   CHECK(a.message_group_id == b.message_group_id);
   CHECK(a.message_deduplication_id == b.message_deduplication_id);
