@@ -1,6 +1,6 @@
 // Message move tasks (DLQ redrive back to sources), spec §2.7. A running task moves up to its
 // rate of messages per tick, one tick per second on the TimerQueue (the first in the next pass).
-// Tasks are not persisted: a restart forgets them (messages already moved stay moved).
+// Every change of a task is written through (put_move_task); restore() resumes running ones.
 #include "core/digest.h"
 #include "sqs/json_lite.h"
 #include "sqs/message_checks.h"
@@ -18,6 +18,26 @@ SqsError not_found(const std::string& parameter) {
 constexpr const char* kNonExistentQueue = "AWS.SimpleQueueService.NonExistentQueue";
 
 }  // namespace
+
+static MoveTaskRecord task_record(const MoveTask& t) {
+  return MoveTaskRecord{t.task_id, t.handle,  t.source_arn,     t.destination_arn,
+                        t.rate_given, t.rate, t.status,         t.moved,
+                        t.to_move,  t.failure_reason, t.started_ms};
+}
+
+void SqsService::Impl::persist_task(const MoveTask& t) {
+  if (persistence != nullptr) persistence->put_move_task(task_record(t));
+}
+
+void SqsService::Impl::restore_task(const MoveTaskRecord& r) {
+  MoveTask t{r.task_id, r.task_handle, r.source_arn, r.destination_arn,
+             r.max_number_of_messages_per_second, r.rate, r.status, r.moved, r.to_move,
+             r.failure_reason, r.started_timestamp_ms, 0};
+  if (t.status == "RUNNING") {
+    t.timer = timers.arm(now(), [this, id = t.task_id](core::TimeUs) { move_task_tick(id); });
+  }
+  tasks.push_back(std::move(t));
+}
 
 MoveTask* SqsService::Impl::task_by_id(const std::string& task_id) {
   for (auto& t : tasks) {
@@ -64,6 +84,7 @@ SqsResult<StartMessageMoveTaskResponse> SqsService::Impl::start_move_task(
   task.started_ms = now() / core::kUsPerMs;
   task.timer = timers.arm(now(), [this, id = task.task_id](core::TimeUs) { move_task_tick(id); });
   tasks.push_back(task);
+  persist_task(task);
   return StartMessageMoveTaskResponse{task.handle};
 }
 
@@ -75,6 +96,7 @@ void SqsService::Impl::move_task_tick(const std::string& task_id) {
   if (src == nullptr) {
     t->status = "FAILED";
     t->failure_reason = kNonExistentQueue;
+    persist_task(*t);
     return;
   }
   const core::TimeUs now_us = now();
@@ -99,6 +121,7 @@ void SqsService::Impl::move_task_tick(const std::string& task_id) {
                             [this, id = t->task_id](core::TimeUs) { move_task_tick(id); });
     }
   }
+  persist_task(*t);
   flush();
 }
 
@@ -118,6 +141,7 @@ SqsResult<CancelMessageMoveTaskResponse> SqsService::Impl::cancel_move_task(
   t->status = "CANCELLED";
   if (t->timer != 0) timers.cancel(t->timer);
   t->timer = 0;
+  persist_task(*t);
   return CancelMessageMoveTaskResponse{t->moved};
 }
 

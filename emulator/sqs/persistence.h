@@ -62,11 +62,27 @@ struct DedupRecord {
   core::TimeUs expires_at_us = 0;
 };
 
+// A message move task (StartMessageMoveTask), kept so a restart resumes a running one.
+struct MoveTaskRecord {
+  std::string task_id;
+  std::string task_handle;
+  std::string source_arn;
+  std::optional<std::string> destination_arn;
+  std::optional<int> max_number_of_messages_per_second;  // as the caller gave it
+  int rate = 0;                                          // messages per second in effect
+  std::string status;                                    // RUNNING | COMPLETED | CANCELLED | FAILED
+  int64_t moved = 0;
+  int64_t to_move = 0;
+  std::string failure_reason;
+  int64_t started_timestamp_ms = 0;
+};
+
 struct SqsSnapshot {
   std::vector<QueueRecord> queues;
   std::vector<MessageRecord> messages;  // any order; restore() rebuilds the indexes
   std::vector<DedupRecord> dedup;       // may include expired entries; restore() drops them
   uint64_t next_sequence = 1;           // above every stored MessageRecord::sequence
+  std::vector<MoveTaskRecord> move_tasks;  // in the order they were started
 };
 
 class Persistence {
@@ -83,6 +99,8 @@ class Persistence {
   virtual void remove_all_messages(const std::string& queue) = 0;
   virtual void put_dedup(const DedupRecord& entry) = 0;
   virtual void remove_dedup(const std::string& queue, const std::string& key) = 0;
+  // Upsert by task id, at start and whenever its status or moved count changes.
+  virtual void put_move_task(const MoveTaskRecord& task) = 0;
 };
 
 }  // namespace slipway::sqs

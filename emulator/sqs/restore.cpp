@@ -71,6 +71,7 @@ void SqsService::Impl::restore(const SqsSnapshot& snapshot) {
     it->second->insert(std::move(m), t);
   }
   next_seq = std::max(snapshot.next_sequence, max_seq + 1);
+  for (const auto& task : snapshot.move_tasks) restore_task(task);
   std::vector<DedupRecord> dedup = snapshot.dedup;
   std::sort(dedup.begin(), dedup.end(),
             [](const DedupRecord& a, const DedupRecord& b) { return a.expires_at_us < b.expires_at_us; });

@@ -138,6 +138,9 @@ struct SqsService::Impl {
   SqsResult<ListMessageMoveTasksResponse> list_move_tasks(const ListMessageMoveTasksRequest& req);
   void move_task_tick(const std::string& task_id);
   MoveTask* task_by_id(const std::string& task_id);
+  void persist_task(const MoveTask& t);
+  // Rebuilds a task from storage; a running one resumes with its next tick in the next pass.
+  void restore_task(const MoveTaskRecord& r);
 
   // ---- permissions.cpp ----
   SqsResult<EmptyResponse> add_permission(const AddPermissionRequest& req);

@@ -50,7 +50,20 @@ const std::vector<Migration>& all_migrations() {
        "  message_id TEXT NOT NULL,"
        "  sequence_number TEXT NOT NULL,"
        "  expires_at_us INTEGER NOT NULL,"
-       "  PRIMARY KEY (queue, key)) WITHOUT ROWID;"},
+       "  PRIMARY KEY (queue, key)) WITHOUT ROWID;"
+       // Rowid order is start order (an upsert keeps the row).
+       "CREATE TABLE sqs_move_tasks ("
+       "  task_id TEXT NOT NULL UNIQUE,"
+       "  task_handle TEXT NOT NULL,"
+       "  source_arn TEXT NOT NULL,"
+       "  destination_arn TEXT,"
+       "  max_number_of_messages_per_second INTEGER,"
+       "  rate INTEGER NOT NULL,"
+       "  status TEXT NOT NULL,"
+       "  moved INTEGER NOT NULL,"
+       "  to_move INTEGER NOT NULL,"
+       "  failure_reason TEXT NOT NULL,"
+       "  started_timestamp_ms INTEGER NOT NULL);"},
   };
   return migrations;
 }

@@ -133,6 +133,9 @@ std::optional<std::string> column_optional(sqlite3_stmt* s, int i) {
   " sequence_number, dead_letter_queue_source_arn, received_at_us"
 #define SQS_QUEUE_COLUMNS "name, created_timestamp_s, last_modified_timestamp_s, attributes, tags"
 #define SQS_DEDUP_COLUMNS "queue, key, message_id, sequence_number, expires_at_us"
+#define SQS_MOVE_TASK_COLUMNS                                                              \
+  "task_id, task_handle, source_arn, destination_arn, max_number_of_messages_per_second," \
+  " rate, status, moved, to_move, failure_reason, started_timestamp_ms"
 
 const char* const kSql[] = {
     // kPutQueue
@@ -160,6 +163,9 @@ const char* const kSql[] = {
     "DELETE FROM sqs_dedup WHERE queue=?1 AND key=?2",
     // kDeleteQueueDedup
     "DELETE FROM sqs_dedup WHERE queue=?1",
+    // kPutMoveTask
+    "INSERT INTO sqs_move_tasks(" SQS_MOVE_TASK_COLUMNS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+    " ON CONFLICT(task_id) DO UPDATE SET status=?7, moved=?8, failure_reason=?10",
 };
 
 }  // namespace
@@ -262,6 +268,7 @@ void SqliteSqsPersistence::run(Stmt s, int bind_rc) {
   static const char* const kWhat[] = {
       "put_queue",           "remove_queue", "put_message", "remove_message",
       "remove_all_messages", "put_dedup",    "remove_dedup", "remove_all_messages (dedup)",
+      "put_move_task",
   };
   static_assert(sizeof(kWhat) / sizeof(kWhat[0]) == kStmtCount);
   sqlite3_stmt* stmt = stmts_[s];
@@ -354,6 +361,20 @@ void SqliteSqsPersistence::put_dedup(const sqs::DedupRecord& d) {
              .rc();
   }
   run(kPutDedup, rc);
+}
+
+void SqliteSqsPersistence::put_move_task(const sqs::MoveTaskRecord& t) {
+  sqlite3_stmt* s = stmts_[kPutMoveTask];
+  int rc = SQLITE_OK;
+  if (s != nullptr) {
+    Binder b(s);
+    b.text(1, t.task_id).text(2, t.task_handle).text(3, t.source_arn).optional_text(4, t.destination_arn);
+    if (t.max_number_of_messages_per_second) b.i64(5, *t.max_number_of_messages_per_second);
+    else sqlite3_bind_null(s, 5);
+    rc = b.i64(6, t.rate).text(7, t.status).i64(8, t.moved).i64(9, t.to_move)
+             .text(10, t.failure_reason).i64(11, t.started_timestamp_ms).rc();
+  }
+  run(kPutMoveTask, rc);
 }
 
 void SqliteSqsPersistence::remove_dedup(const std::string& queue, const std::string& key) {
@@ -469,6 +490,26 @@ core::Result<sqs::SqsSnapshot> load_sqs_snapshot(Store& store) {
     d.expires_at_us = sqlite3_column_int64(s, 4);
   }
   if (rc != SQLITE_DONE) return load_error(store, "deduplication entries");
+
+  Query tasks(db, "SELECT " SQS_MOVE_TASK_COLUMNS " FROM sqs_move_tasks ORDER BY rowid");
+  if (!tasks.ok()) return load_error(store, "message move tasks");
+  while ((rc = sqlite3_step(tasks.get())) == SQLITE_ROW) {
+    sqlite3_stmt* s = tasks.get();
+    sqs::MoveTaskRecord& t = snap.move_tasks.emplace_back();
+    t.task_id = column_string(s, 0);
+    t.task_handle = column_string(s, 1);
+    t.source_arn = column_string(s, 2);
+    if (sqlite3_column_type(s, 3) != SQLITE_NULL) t.destination_arn = column_string(s, 3);
+    if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+      t.max_number_of_messages_per_second = sqlite3_column_int(s, 4);
+    t.rate = sqlite3_column_int(s, 5);
+    t.status = column_string(s, 6);
+    t.moved = sqlite3_column_int64(s, 7);
+    t.to_move = sqlite3_column_int64(s, 8);
+    t.failure_reason = column_string(s, 9);
+    t.started_timestamp_ms = sqlite3_column_int64(s, 10);
+  }
+  if (rc != SQLITE_DONE) return load_error(store, "message move tasks");
   return snap;
 }
 

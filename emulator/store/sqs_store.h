@@ -7,6 +7,7 @@
 //                 queue for purge and DeleteQueue; one column per MessageRecord field;
 //                 body and both attribute maps as BLOBs; group/dedup ids NULL when absent)
 //   sqs_dedup    (PRIMARY KEY (queue, key); message id, sequence number, expiry) WITHOUT ROWID
+//   sqs_move_tasks (task_id UNIQUE; rowid order = start order; one column per MoveTaskRecord field)
 //
 // Writes (SqliteSqsPersistence) run on the loop thread inside the loop pass's transaction; this
 // adapter never begins or commits. Every statement is prepared once, in the constructor, and
@@ -68,6 +69,7 @@ class SqliteSqsPersistence final : public sqs::Persistence {
   void remove_all_messages(const std::string& queue) override;
   void put_dedup(const sqs::DedupRecord& entry) override;
   void remove_dedup(const std::string& queue, const std::string& key) override;
+  void put_move_task(const sqs::MoveTaskRecord& task) override;
 
  private:
   enum Stmt {
@@ -79,6 +81,7 @@ class SqliteSqsPersistence final : public sqs::Persistence {
     kPutDedup,
     kDeleteDedup,
     kDeleteQueueDedup,
+    kPutMoveTask,
     kStmtCount,
   };
   // Steps the bound statement `s`, then resets it; on failure logs and fails the transaction.

@@ -29,6 +29,7 @@ class FakeSqsPersistence final : public Persistence {
   std::map<std::pair<std::string, std::string>, MessageRecord> messages;
   std::map<std::pair<std::string, std::string>, DedupRecord> dedup;
   std::map<uint64_t, std::string> ids_by_sequence;  // the key remove_message() is given
+  std::vector<MoveTaskRecord> move_tasks;            // in start order
 
   void put_queue(const QueueRecord& q) override {
     calls.push_back("put_queue " + q.name);
@@ -65,6 +66,16 @@ class FakeSqsPersistence final : public Persistence {
     dedup.erase({queue, key});
   }
 
+  void put_move_task(const MoveTaskRecord& t) override {
+    calls.push_back("put_move_task " + t.task_id + " " + t.status);
+    for (auto& existing : move_tasks) {
+      if (existing.task_id == t.task_id) {
+        existing = t;
+        return;
+      }
+    }
+    move_tasks.push_back(t);
+  }
   SqsSnapshot snapshot() const {
     SqsSnapshot s;
     for (const auto& [name, q] : queues) s.queues.push_back(q);
@@ -75,6 +86,7 @@ class FakeSqsPersistence final : public Persistence {
     }
     for (const auto& [key, d] : dedup) s.dedup.push_back(d);
     s.next_sequence = max_seq + 1;
+    s.move_tasks = move_tasks;
     return s;
   }
   size_t count(const std::string& prefix) const {

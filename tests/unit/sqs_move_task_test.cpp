@@ -137,3 +137,33 @@ TEST_CASE("sqs list move tasks is most recent first with MaxResults 1..10") {
   CHECK(h.svc->list_message_move_tasks(h.ctx, ListMessageMoveTasksRequest{SqsHarness::arn("dlq"), 11})
             .error().code == SqsErrorCode::kInvalidParameterValue);
 }
+
+TEST_CASE("sqs a running move task survives a restart and finishes; finished ones are listed") {
+  SqsHarness h;
+  fill_dlq(h, 5);
+  REQUIRE(h.svc->start_message_move_task(h.ctx, start("dlq", std::nullopt, 2)).ok());
+  h.advance_us(0);  // first tick: 2 moved
+  REQUIRE(h.attr(h.ref("src"), "ApproximateNumberOfMessages") == "2");
+  CHECK(h.store.move_tasks.size() == 1);
+  CHECK(h.store.move_tasks[0].moved == 2);
+  CHECK(h.store.move_tasks[0].status == "RUNNING");
+
+  SqsHarness r(7);  // the daemon restarts from what was stored
+  r.clock.set_us(h.clock.now_us());
+  r.svc->restore(h.store.snapshot());
+  auto running = r.svc->list_message_move_tasks(r.ctx, {SqsHarness::arn("dlq"), std::nullopt});
+  REQUIRE(running.ok());
+  REQUIRE(running.value().results.size() == 1);
+  CHECK(running.value().results[0].status == "RUNNING");
+  CHECK(running.value().results[0].approximate_number_of_messages_moved == 2);
+  CHECK(running.value().results[0].max_number_of_messages_per_second == 2);
+  r.advance_us(0);  // resumes in the next pass at the same rate
+  CHECK(r.attr(r.ref("src"), "ApproximateNumberOfMessages") == "4");
+  r.advance_s(1);
+  CHECK(r.attr(r.ref("src"), "ApproximateNumberOfMessages") == "5");
+  auto done = r.svc->list_message_move_tasks(r.ctx, {SqsHarness::arn("dlq"), std::nullopt});
+  CHECK(done.value().results[0].status == "COMPLETED");
+  CHECK(done.value().results[0].approximate_number_of_messages_moved == 5);
+  CHECK(done.value().results[0].approximate_number_of_messages_to_move == 5);
+  CHECK(r.store.move_tasks.back().status == "COMPLETED");
+}

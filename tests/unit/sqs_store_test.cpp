@@ -16,6 +16,7 @@ using slipway::sqs::AttributeValue;
 using slipway::sqs::DedupRecord;
 using slipway::sqs::MessageAttributes;
 using slipway::sqs::MessageRecord;
+using slipway::sqs::MoveTaskRecord;
 using slipway::sqs::QueueRecord;
 using slipway::sqs::SqsSnapshot;
 using slipway::store::Durability;
@@ -535,4 +536,44 @@ TEST_CASE("sqs store: migration 2 applies on top of a version-1 database") {
   p.put_queue(full_queue("q"));
   commit(*s);
   CHECK(load(*s).queues.size() == 1);
+}
+
+TEST_CASE("sqs store: move tasks round-trip, upsert in place and load in start order") {
+  TempDir dir;
+  auto s = open_store(dir);
+  SqliteSqsPersistence p(*s);
+  const MoveTaskRecord full{"t1", "aGFuZGxl", "arn:aws:sqs:us-east-1:000000000000:dlq",
+                            std::string("arn:aws:sqs:us-east-1:000000000000:dest"), 7, 7,
+                            "RUNNING", 3, 10, "", 1'700'000'000'123};
+  const MoveTaskRecord bare{"t2", "aDI=", "arn:aws:sqs:us-east-1:000000000000:dlq", std::nullopt,
+                            std::nullopt, 500, "FAILED", 0, 4,
+                            "AWS.SimpleQueueService.NonExistentQueue", 1'700'000'000'456};
+  REQUIRE(s->begin().ok());
+  p.put_move_task(full);
+  p.put_move_task(bare);
+  MoveTaskRecord progressed = full;
+  progressed.moved = 10;
+  progressed.status = "COMPLETED";
+  p.put_move_task(progressed);  // an update keeps the task's place
+  commit(*s);
+  SqsSnapshot snap = load(*s);
+  REQUIRE(snap.move_tasks.size() == 2);
+  const MoveTaskRecord& a = snap.move_tasks[0];
+  CHECK(a.task_id == "t1");
+  CHECK(a.task_handle == "aGFuZGxl");
+  CHECK(a.source_arn == full.source_arn);
+  CHECK(a.destination_arn == full.destination_arn);
+  CHECK(a.max_number_of_messages_per_second == 7);
+  CHECK(a.rate == 7);
+  CHECK(a.status == "COMPLETED");
+  CHECK(a.moved == 10);
+  CHECK(a.to_move == 10);
+  CHECK(a.failure_reason.empty());
+  CHECK(a.started_timestamp_ms == 1'700'000'000'123);
+  const MoveTaskRecord& b = snap.move_tasks[1];
+  CHECK(b.task_id == "t2");
+  CHECK_FALSE(b.destination_arn.has_value());
+  CHECK_FALSE(b.max_number_of_messages_per_second.has_value());
+  CHECK(b.rate == 500);
+  CHECK(b.failure_reason == "AWS.SimpleQueueService.NonExistentQueue");
 }
