@@ -5,9 +5,9 @@
 #include <rapidjson/writer.h>
 
 #include <charconv>
-#include <set>
 
 #include "core/digest.h"
+#include "http/sqs_decode.h"
 
 namespace slipway::http::sqs_json {
 
@@ -92,7 +92,7 @@ class Reader {
   sqs::MessageAttributes attributes(const char* key) const;
   // The objects of an array member, each with its own Reader ("Entries.1." ...).
   template <typename Fn>
-  void each_object(const char* key, Fn&& fn) const {
+  void each_entry(const char* key, Fn&& fn) const {
     const Value* v = member(key);
     if (v == nullptr) return;
     if (!v->IsArray()) return fail(bad_member(name(key), "Expected a list."));
@@ -140,23 +140,25 @@ sqs::MessageAttributes Reader::attributes(const char* key) const {
   return out;
 }
 
-template <typename T>
-SqsResult<T> finish(T value, std::optional<SqsError>& sink) {
-  if (sink) return std::move(*sink);
-  return value;
-}
-
-sqs::SendMessageEntry read_send_entry(const Reader& r, bool batch) {
-  sqs::SendMessageEntry e;
-  if (batch) e.id = r.req("Id");
-  e.message_body = r.req("MessageBody", /*empty_is_missing=*/!batch);
-  e.delay_seconds = r.opt_int("DelaySeconds");
-  e.message_attributes = r.attributes("MessageAttributes");
-  e.message_system_attributes = r.attributes("MessageSystemAttributes");
-  e.message_deduplication_id = r.opt("MessageDeduplicationId");
-  e.message_group_id = r.opt("MessageGroupId");
-  return e;
-}
+// The JSON spelling of the members whose names differ between the protocols (sqs_decode.h).
+struct Names {
+  static constexpr const char* kAttributes = "Attributes";
+  static constexpr const char* kCreateQueueTags = "tags";  // lowercase in AWS's model
+  static constexpr const char* kTags = "Tags";
+  static constexpr const char* kAttributeNames = "AttributeNames";
+  static constexpr const char* kMessageSystemAttributeNames = "MessageSystemAttributeNames";
+  static constexpr const char* kMessageAttributeNames = "MessageAttributeNames";
+  static constexpr const char* kTagKeys = "TagKeys";
+  static constexpr const char* kAwsAccountIds = "AWSAccountIds";
+  static constexpr const char* kActions = "Actions";
+  static constexpr const char* kMessageAttributes = "MessageAttributes";
+  static constexpr const char* kMessageSystemAttributes = "MessageSystemAttributes";
+  static constexpr const char* kSendBatchEntries = "Entries";
+  static constexpr const char* kDeleteBatchEntries = "Entries";
+  static constexpr const char* kChangeVisibilityBatchEntries = "Entries";
+  // AttributeNames and MessageSystemAttributeNames are merged: union, first spelling's order.
+  static constexpr bool kDedupSystemAttributeNames = true;
+};
 
 }  // namespace
 
@@ -187,199 +189,14 @@ SqsResult<Body> Body::parse(std::string_view text) {
   return body;
 }
 
-// ---- Decoders ----
+// ---- Decoders: sqs_decode.h's, over this Reader and these Names ----
 
-SqsResult<sqs::CreateQueueRequest> decode_create_queue(const Body& b) {
-  std::optional<SqsError> sink;
-  Reader r(b.root(), sink);
-  sqs::CreateQueueRequest req;
-  req.queue_name = r.req("QueueName");
-  req.attributes = r.map("Attributes");
-  req.tags = r.map("tags");  // lowercase in AWS's model
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::GetQueueUrlRequest> decode_get_queue_url(const Body& b) {
-  std::optional<SqsError> sink;
-  Reader r(b.root(), sink);
-  sqs::GetQueueUrlRequest req;
-  req.queue_name = r.req("QueueName");
-  req.queue_owner_account_id = r.opt("QueueOwnerAWSAccountId");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ListQueuesRequest> decode_list_queues(const Body& b) {
-  std::optional<SqsError> sink;
-  Reader r(b.root(), sink);
-  sqs::ListQueuesRequest req;
-  req.queue_name_prefix = r.opt("QueueNamePrefix");
-  req.max_results = r.opt_int("MaxResults");
-  req.next_token = r.opt("NextToken");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::DeleteQueueRequest> decode_delete_queue(const Body&) { return sqs::DeleteQueueRequest{}; }
-
-SqsResult<sqs::PurgeQueueRequest> decode_purge_queue(const Body&) { return sqs::PurgeQueueRequest{}; }
-
-SqsResult<sqs::GetQueueAttributesRequest> decode_get_queue_attributes(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::GetQueueAttributesRequest req;
-  req.attribute_names = Reader(b.root(), sink).list("AttributeNames");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::SetQueueAttributesRequest> decode_set_queue_attributes(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::SetQueueAttributesRequest req;
-  req.attributes = Reader(b.root(), sink).map("Attributes");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::TagQueueRequest> decode_tag_queue(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::TagQueueRequest req;
-  req.tags = Reader(b.root(), sink).map("Tags");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::UntagQueueRequest> decode_untag_queue(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::UntagQueueRequest req;
-  req.tag_keys = Reader(b.root(), sink).list("TagKeys");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ListQueueTagsRequest> decode_list_queue_tags(const Body&) {
-  return sqs::ListQueueTagsRequest{};
-}
-
-SqsResult<sqs::ListDeadLetterSourceQueuesRequest> decode_list_dead_letter_source_queues(const Body& b) {
-  std::optional<SqsError> sink;
-  Reader r(b.root(), sink);
-  sqs::ListDeadLetterSourceQueuesRequest req;
-  req.max_results = r.opt_int("MaxResults");
-  req.next_token = r.opt("NextToken");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::AddPermissionRequest> decode_add_permission(const Body& b) {
-  std::optional<SqsError> sink;
-  Reader r(b.root(), sink);
-  sqs::AddPermissionRequest req;
-  req.label = r.req("Label");
-  req.aws_account_ids = r.list("AWSAccountIds");
-  req.actions = r.list("Actions");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::RemovePermissionRequest> decode_remove_permission(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::RemovePermissionRequest req;
-  req.label = Reader(b.root(), sink).req("Label");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::SendMessageRequest> decode_send_message(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::SendMessageRequest req;
-  req.entry = read_send_entry(Reader(b.root(), sink), /*batch=*/false);
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::SendMessageBatchRequest> decode_send_message_batch(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::SendMessageBatchRequest req;
-  Reader(b.root(), sink).each_object("Entries", [&](const Reader& e) {
-    req.entries.push_back(read_send_entry(e, /*batch=*/true));
-  });
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ReceiveMessageRequest> decode_receive_message(const Body& b) {
-  std::optional<SqsError> sink;
-  Reader r(b.root(), sink);
-  sqs::ReceiveMessageRequest req;
-  req.max_number_of_messages = r.opt_int("MaxNumberOfMessages");
-  req.visibility_timeout = r.opt_int("VisibilityTimeout");
-  req.wait_time_seconds = r.opt_int("WaitTimeSeconds");
-  std::set<std::string> seen;
-  for (const char* key : {"AttributeNames", "MessageSystemAttributeNames"}) {
-    for (std::string& name : r.list(key)) {
-      if (seen.insert(name).second) req.message_system_attribute_names.push_back(std::move(name));
-    }
+#define SLIPWAY_SQS_JSON_DECODER(Request, action)                                 \
+  SqsResult<sqs::Request> decode_##action(const Body& b) {                        \
+    return sqs_decode::run<Reader>(b.root(), &sqs_decode::action<Reader, Names>); \
   }
-  req.message_attribute_names = r.list("MessageAttributeNames");
-  req.receive_request_attempt_id = r.opt("ReceiveRequestAttemptId");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::DeleteMessageRequest> decode_delete_message(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::DeleteMessageRequest req;
-  req.receipt_handle = Reader(b.root(), sink).req("ReceiptHandle");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::DeleteMessageBatchRequest> decode_delete_message_batch(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::DeleteMessageBatchRequest req;
-  Reader(b.root(), sink).each_object("Entries", [&](const Reader& e) {
-    sqs::DeleteMessageBatchEntry entry;
-    entry.id = e.req("Id");
-    entry.receipt_handle = e.req("ReceiptHandle");
-    req.entries.push_back(std::move(entry));
-  });
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ChangeMessageVisibilityRequest> decode_change_message_visibility(const Body& b) {
-  std::optional<SqsError> sink;
-  Reader r(b.root(), sink);
-  sqs::ChangeMessageVisibilityRequest req;
-  req.receipt_handle = r.req("ReceiptHandle");
-  req.visibility_timeout = r.req_int("VisibilityTimeout");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ChangeMessageVisibilityBatchRequest> decode_change_message_visibility_batch(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::ChangeMessageVisibilityBatchRequest req;
-  Reader(b.root(), sink).each_object("Entries", [&](const Reader& e) {
-    sqs::ChangeMessageVisibilityBatchEntry entry;
-    entry.id = e.req("Id");
-    entry.receipt_handle = e.req("ReceiptHandle");
-    entry.visibility_timeout = e.opt_int("VisibilityTimeout").value_or(0);
-    req.entries.push_back(std::move(entry));
-  });
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::StartMessageMoveTaskRequest> decode_start_message_move_task(const Body& b) {
-  std::optional<SqsError> sink;
-  Reader r(b.root(), sink);
-  sqs::StartMessageMoveTaskRequest req;
-  req.source_arn = r.req("SourceArn");
-  req.destination_arn = r.opt("DestinationArn");
-  req.max_number_of_messages_per_second = r.opt_int("MaxNumberOfMessagesPerSecond");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::CancelMessageMoveTaskRequest> decode_cancel_message_move_task(const Body& b) {
-  std::optional<SqsError> sink;
-  sqs::CancelMessageMoveTaskRequest req;
-  req.task_handle = Reader(b.root(), sink).req("TaskHandle");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ListMessageMoveTasksRequest> decode_list_message_move_tasks(const Body& b) {
-  std::optional<SqsError> sink;
-  Reader r(b.root(), sink);
-  sqs::ListMessageMoveTasksRequest req;
-  req.source_arn = r.req("SourceArn");
-  req.max_results = r.opt_int("MaxResults");
-  return finish(std::move(req), sink);
-}
+SLIPWAY_SQS_DECODERS(SLIPWAY_SQS_JSON_DECODER)
+#undef SLIPWAY_SQS_JSON_DECODER
 
 // ---- Encoders ----
 

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/digest.h"
+#include "http/sqs_decode.h"
 #include "http/xml_writer.h"
 
 namespace slipway::http::sqs_query {
@@ -11,6 +12,11 @@ namespace slipway::http::sqs_query {
 namespace {
 
 using sqs::SqsError;
+
+// A list of name/value pairs: <list>.N.<key> / <list>.N.<value> (Attribute.N.Name/Value).
+struct PairList {
+  std::string_view list, key, value;
+};
 
 // Reads parameters under a prefix ("" or "SendMessageBatchRequestEntry.2."), recording the first
 // problem in a sink the caller owns; getters return empty values once a problem is recorded.
@@ -62,14 +68,13 @@ class Reader {
     return values;
   }
   // <list>.N.<key_member> / <list>.N.<value_member> pairs; a missing value is "".
-  std::map<std::string, std::string> map(std::string_view list, std::string_view key_member,
-                                         std::string_view value_member) const {
+  std::map<std::string, std::string> map(const PairList& pairs) const {
     std::map<std::string, std::string> out;
-    for (int i : indexes(list)) {
-      Reader entry = at(list, i);
-      std::string key = entry.req(key_member);
+    for (int i : indexes(pairs.list)) {
+      Reader entry = at(pairs.list, i);
+      std::string key = entry.req(pairs.key);
       if (failed()) break;
-      out[std::move(key)] = entry.opt(value_member).value_or("");
+      out[std::move(key)] = entry.opt(pairs.value).value_or("");
     }
     return out;
   }
@@ -92,6 +97,14 @@ class Reader {
     }
     return out;
   }
+  // Each <list>.N entry in index order, with its own Reader ("<list>.N." ...).
+  template <typename Fn>
+  void each_entry(std::string_view list, Fn&& fn) const {
+    for (int i : indexes(list)) {
+      fn(at(list, i));
+      if (failed()) break;
+    }
+  }
 
   bool failed() const { return sink_.has_value(); }
   std::string name(std::string_view key) const { return prefix_ + std::string(key); }
@@ -106,231 +119,37 @@ class Reader {
   std::string prefix_;
 };
 
-template <typename T>
-SqsResult<T> finish(T value, std::optional<SqsError>& sink) {
-  if (sink) return std::move(*sink);
-  return value;
-}
-
-sqs::SendMessageEntry read_send_entry(const Reader& r, bool batch) {
-  sqs::SendMessageEntry e;
-  if (batch) e.id = r.req("Id");
-  // A single send with an empty body is MissingParameter on AWS; a batch entry's is the core's.
-  e.message_body = r.req("MessageBody", /*empty_is_missing=*/!batch);
-  e.delay_seconds = r.opt_int("DelaySeconds");
-  e.message_attributes = r.attributes("MessageAttribute");
-  e.message_system_attributes = r.attributes("MessageSystemAttribute");
-  e.message_deduplication_id = r.opt("MessageDeduplicationId");
-  e.message_group_id = r.opt("MessageGroupId");
-  return e;
-}
+// Query's spelling of the members whose names differ between the protocols (sqs_decode.h).
+struct Names {
+  static constexpr PairList kAttributes{"Attribute", "Name", "Value"};
+  static constexpr PairList kCreateQueueTags{"Tag", "Key", "Value"};
+  static constexpr PairList kTags = kCreateQueueTags;
+  // Query spells both AttributeNames and MessageSystemAttributeNames "AttributeName.N"; the
+  // second spelling is taken too, in case a client serialises the member name.
+  static constexpr const char* kAttributeNames = "AttributeName";
+  static constexpr const char* kMessageSystemAttributeNames = "MessageSystemAttributeName";
+  static constexpr const char* kMessageAttributeNames = "MessageAttributeName";
+  static constexpr const char* kTagKeys = "TagKey";
+  static constexpr const char* kAwsAccountIds = "AWSAccountId";
+  static constexpr const char* kActions = "ActionName";
+  static constexpr const char* kMessageAttributes = "MessageAttribute";
+  static constexpr const char* kMessageSystemAttributes = "MessageSystemAttribute";
+  static constexpr const char* kSendBatchEntries = "SendMessageBatchRequestEntry";
+  static constexpr const char* kDeleteBatchEntries = "DeleteMessageBatchRequestEntry";
+  static constexpr const char* kChangeVisibilityBatchEntries = "ChangeMessageVisibilityBatchRequestEntry";
+  static constexpr bool kDedupSystemAttributeNames = false;  // both lists kept whole, in order
+};
 
 }  // namespace
 
-// ---- Decoders ----
+// ---- Decoders: sqs_decode.h's, over this Reader and these Names ----
 
-SqsResult<sqs::CreateQueueRequest> decode_create_queue(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::CreateQueueRequest req;
-  req.queue_name = r.req("QueueName");
-  req.attributes = r.map("Attribute", "Name", "Value");
-  req.tags = r.map("Tag", "Key", "Value");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::GetQueueUrlRequest> decode_get_queue_url(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::GetQueueUrlRequest req;
-  req.queue_name = r.req("QueueName");
-  req.queue_owner_account_id = r.opt("QueueOwnerAWSAccountId");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ListQueuesRequest> decode_list_queues(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::ListQueuesRequest req;
-  req.queue_name_prefix = r.opt("QueueNamePrefix");
-  req.max_results = r.opt_int("MaxResults");
-  req.next_token = r.opt("NextToken");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::DeleteQueueRequest> decode_delete_queue(const FormParams&) {
-  return sqs::DeleteQueueRequest{};
-}
-
-SqsResult<sqs::PurgeQueueRequest> decode_purge_queue(const FormParams&) {
-  return sqs::PurgeQueueRequest{};
-}
-
-SqsResult<sqs::GetQueueAttributesRequest> decode_get_queue_attributes(const FormParams& p) {
-  std::optional<SqsError> sink;
-  sqs::GetQueueAttributesRequest req;
-  req.attribute_names = Reader(p, sink).list("AttributeName");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::SetQueueAttributesRequest> decode_set_queue_attributes(const FormParams& p) {
-  std::optional<SqsError> sink;
-  sqs::SetQueueAttributesRequest req;
-  req.attributes = Reader(p, sink).map("Attribute", "Name", "Value");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::TagQueueRequest> decode_tag_queue(const FormParams& p) {
-  std::optional<SqsError> sink;
-  sqs::TagQueueRequest req;
-  req.tags = Reader(p, sink).map("Tag", "Key", "Value");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::UntagQueueRequest> decode_untag_queue(const FormParams& p) {
-  std::optional<SqsError> sink;
-  sqs::UntagQueueRequest req;
-  req.tag_keys = Reader(p, sink).list("TagKey");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ListQueueTagsRequest> decode_list_queue_tags(const FormParams&) {
-  return sqs::ListQueueTagsRequest{};
-}
-
-SqsResult<sqs::ListDeadLetterSourceQueuesRequest> decode_list_dead_letter_source_queues(
-    const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::ListDeadLetterSourceQueuesRequest req;
-  req.max_results = r.opt_int("MaxResults");
-  req.next_token = r.opt("NextToken");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::AddPermissionRequest> decode_add_permission(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::AddPermissionRequest req;
-  req.label = r.req("Label");
-  req.aws_account_ids = r.list("AWSAccountId");
-  req.actions = r.list("ActionName");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::RemovePermissionRequest> decode_remove_permission(const FormParams& p) {
-  std::optional<SqsError> sink;
-  sqs::RemovePermissionRequest req;
-  req.label = Reader(p, sink).req("Label");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::SendMessageRequest> decode_send_message(const FormParams& p) {
-  std::optional<SqsError> sink;
-  sqs::SendMessageRequest req;
-  req.entry = read_send_entry(Reader(p, sink), /*batch=*/false);
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::SendMessageBatchRequest> decode_send_message_batch(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::SendMessageBatchRequest req;
-  for (int i : r.indexes("SendMessageBatchRequestEntry")) {
-    req.entries.push_back(read_send_entry(r.at("SendMessageBatchRequestEntry", i), /*batch=*/true));
-    if (r.failed()) break;
+#define SLIPWAY_SQS_QUERY_DECODER(Request, action)                            \
+  SqsResult<sqs::Request> decode_##action(const FormParams& p) {              \
+    return sqs_decode::run<Reader>(p, &sqs_decode::action<Reader, Names>);    \
   }
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ReceiveMessageRequest> decode_receive_message(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::ReceiveMessageRequest req;
-  req.max_number_of_messages = r.opt_int("MaxNumberOfMessages");
-  req.visibility_timeout = r.opt_int("VisibilityTimeout");
-  req.wait_time_seconds = r.opt_int("WaitTimeSeconds");
-  // Query spells both AttributeNames and MessageSystemAttributeNames "AttributeName.N"; the
-  // second spelling is taken too, in case a client serialises the member name.
-  req.message_system_attribute_names = r.list("AttributeName");
-  for (std::string& name : r.list("MessageSystemAttributeName")) {
-    req.message_system_attribute_names.push_back(std::move(name));
-  }
-  req.message_attribute_names = r.list("MessageAttributeName");
-  req.receive_request_attempt_id = r.opt("ReceiveRequestAttemptId");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::DeleteMessageRequest> decode_delete_message(const FormParams& p) {
-  std::optional<SqsError> sink;
-  sqs::DeleteMessageRequest req;
-  req.receipt_handle = Reader(p, sink).req("ReceiptHandle");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::DeleteMessageBatchRequest> decode_delete_message_batch(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::DeleteMessageBatchRequest req;
-  for (int i : r.indexes("DeleteMessageBatchRequestEntry")) {
-    Reader e = r.at("DeleteMessageBatchRequestEntry", i);
-    req.entries.push_back({e.req("Id"), e.req("ReceiptHandle")});
-    if (r.failed()) break;
-  }
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ChangeMessageVisibilityRequest> decode_change_message_visibility(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::ChangeMessageVisibilityRequest req;
-  req.receipt_handle = r.req("ReceiptHandle");
-  req.visibility_timeout = r.req_int("VisibilityTimeout");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ChangeMessageVisibilityBatchRequest> decode_change_message_visibility_batch(
-    const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::ChangeMessageVisibilityBatchRequest req;
-  for (int i : r.indexes("ChangeMessageVisibilityBatchRequestEntry")) {
-    Reader e = r.at("ChangeMessageVisibilityBatchRequestEntry", i);
-    sqs::ChangeMessageVisibilityBatchEntry entry;
-    entry.id = e.req("Id");
-    entry.receipt_handle = e.req("ReceiptHandle");
-    entry.visibility_timeout = e.opt_int("VisibilityTimeout").value_or(0);
-    req.entries.push_back(std::move(entry));
-    if (r.failed()) break;
-  }
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::StartMessageMoveTaskRequest> decode_start_message_move_task(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::StartMessageMoveTaskRequest req;
-  req.source_arn = r.req("SourceArn");
-  req.destination_arn = r.opt("DestinationArn");
-  req.max_number_of_messages_per_second = r.opt_int("MaxNumberOfMessagesPerSecond");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::CancelMessageMoveTaskRequest> decode_cancel_message_move_task(const FormParams& p) {
-  std::optional<SqsError> sink;
-  sqs::CancelMessageMoveTaskRequest req;
-  req.task_handle = Reader(p, sink).req("TaskHandle");
-  return finish(std::move(req), sink);
-}
-
-SqsResult<sqs::ListMessageMoveTasksRequest> decode_list_message_move_tasks(const FormParams& p) {
-  std::optional<SqsError> sink;
-  Reader r(p, sink);
-  sqs::ListMessageMoveTasksRequest req;
-  req.source_arn = r.req("SourceArn");
-  req.max_results = r.opt_int("MaxResults");
-  return finish(std::move(req), sink);
-}
+SLIPWAY_SQS_DECODERS(SLIPWAY_SQS_QUERY_DECODER)
+#undef SLIPWAY_SQS_QUERY_DECODER
 
 // ---- Encoders ----
 
