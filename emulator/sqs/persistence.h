@@ -30,6 +30,9 @@ struct QueueRecord {
   // SetQueueAttributes.
   std::map<std::string, std::string> attributes;
   std::map<std::string, std::string> tags;
+  // The DeduplicationScope in effect: fixed when the queue was created, whatever the attribute
+  // says since (AWS: changing it later does not change how the queue deduplicates).
+  bool deduplication_by_message_group = false;
 };
 
 struct MessageRecord {

@@ -48,7 +48,7 @@ void SqsService::Impl::restore(const SqsSnapshot& snapshot) {
     q->name = rec.name;
     q->arn = arn;
     q->cfg = cfg ? std::move(cfg).value() : default_queue_config(limits, fifo);
-    q->dedup_by_group = q->cfg.dedup_scope == "messageGroup";
+    q->dedup_by_group = rec.deduplication_by_message_group;
     q->created_s = rec.created_timestamp_s;
     q->modified_s = rec.last_modified_timestamp_s;
     q->tags = rec.tags;

@@ -61,6 +61,7 @@ void SqsService::Impl::persist_queue(const Queue& q) {
   r.last_modified_timestamp_s = q.modified_s;
   r.attributes = settable_attribute_values(q.cfg);
   r.tags = q.tags;
+  r.deduplication_by_message_group = q.dedup_by_group;
   persistence->put_queue(r);
 }
 

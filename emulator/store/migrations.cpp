@@ -22,7 +22,8 @@ const std::vector<Migration>& all_migrations() {
        "  created_timestamp_s INTEGER NOT NULL,"
        "  last_modified_timestamp_s INTEGER NOT NULL,"
        "  attributes BLOB NOT NULL,"
-       "  tags BLOB NOT NULL) WITHOUT ROWID;"
+       "  tags BLOB NOT NULL,"
+       "  dedup_by_message_group INTEGER NOT NULL) WITHOUT ROWID;"
        // Keyed by the service-wide sequence: inserts append in key order (random message ids
        // as the key made every insert dirty a random index page: 2.5x slower batch sends).
        "CREATE TABLE sqs_messages ("

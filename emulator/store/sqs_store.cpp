@@ -131,7 +131,8 @@ std::optional<std::string> column_optional(sqlite3_stmt* s, int i) {
   " sent_timestamp_ms, enqueued_at_us, first_receive_timestamp_ms, receive_count,"        \
   " visible_at_us, receipt_handle, message_group_id, message_deduplication_id,"           \
   " sequence_number, dead_letter_queue_source_arn, received_at_us"
-#define SQS_QUEUE_COLUMNS "name, created_timestamp_s, last_modified_timestamp_s, attributes, tags"
+#define SQS_QUEUE_COLUMNS \
+  "name, created_timestamp_s, last_modified_timestamp_s, attributes, tags, dedup_by_message_group"
 #define SQS_DEDUP_COLUMNS "queue, key, message_id, sequence_number, expires_at_us"
 #define SQS_MOVE_TASK_COLUMNS                                                              \
   "task_id, task_handle, source_arn, destination_arn, max_number_of_messages_per_second," \
@@ -139,9 +140,9 @@ std::optional<std::string> column_optional(sqlite3_stmt* s, int i) {
 
 const char* const kSql[] = {
     // kPutQueue
-    "INSERT INTO sqs_queues(" SQS_QUEUE_COLUMNS ") VALUES (?1,?2,?3,?4,?5)"
+    "INSERT INTO sqs_queues(" SQS_QUEUE_COLUMNS ") VALUES (?1,?2,?3,?4,?5,?6)"
     " ON CONFLICT(name) DO UPDATE SET created_timestamp_s=?2, last_modified_timestamp_s=?3,"
-    " attributes=?4, tags=?5",
+    " attributes=?4, tags=?5, dedup_by_message_group=?6",
     // kDeleteQueue
     "DELETE FROM sqs_queues WHERE name=?1",
     // kPutMessage
@@ -299,6 +300,7 @@ void SqliteSqsPersistence::put_queue(const sqs::QueueRecord& q) {
              .i64(3, q.last_modified_timestamp_s)
              .blob(4, buf_a_)
              .blob(5, buf_b_)
+             .i64(6, q.deduplication_by_message_group ? 1 : 0)
              .rc();
   }
   run(kPutQueue, rc);
@@ -432,6 +434,7 @@ core::Result<sqs::SqsSnapshot> load_sqs_snapshot(Store& store) {
     if (!tags) return corrupt_row("queue " + q.name + " tags", tags.error());
     q.attributes = std::move(attributes).value();
     q.tags = std::move(tags).value();
+    q.deduplication_by_message_group = sqlite3_column_int(s, 5) != 0;
     snap.queues.push_back(std::move(q));
   }
   if (rc != SQLITE_DONE) return load_error(store, "queues");

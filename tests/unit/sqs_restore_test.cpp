@@ -120,3 +120,23 @@ TEST_CASE("sqs the 12-hour visibility cap of a restored in-flight message counts
   CHECK(e->code == SqsErrorCode::kInvalidParameterValue);
   CHECK(e->message.find("beyond the limit [43200 seconds]") != std::string::npos);
 }
+
+TEST_CASE("sqs the deduplication scope fixed at creation survives an attribute change and a restart") {
+  SqsHarness h;
+  auto q = h.create_fifo("f.fifo", {{"DeduplicationScope", "messageGroup"}});
+  REQUIRE(h.svc->set_queue_attributes(h.ctx, SetQueueAttributesRequest{q, {{"DeduplicationScope", "queue"}}}).ok());
+  auto r = restart(h);
+  // Same deduplication id in two groups: still two messages, as the scope in effect is per group.
+  auto send = [&](const std::string& group) {
+    SendMessageEntry e;
+    e.message_body = "b";
+    e.message_group_id = group;
+    e.message_deduplication_id = "same";
+    auto sent = r->svc->send_message(r->ctx, SendMessageRequest{q, e});
+    REQUIRE(sent.ok());
+    return sent.value().message_id;
+  };
+  CHECK(send("g1") != send("g2"));
+  CHECK(r->attr(q, "ApproximateNumberOfMessages") == "2");
+  CHECK(r->attr(q, "DeduplicationScope") == "queue");  // the attribute says what was set
+}

@@ -70,6 +70,7 @@ QueueRecord full_queue(const std::string& name) {
                   {"RedrivePolicy",
                    R"({"deadLetterTargetArn":"arn:aws:sqs:x","maxReceiveCount":"3"})"}};
   q.tags = {{"team", "ops"}, {"empty", ""}, {"naïve", "ünïcødé"}};
+  q.deduplication_by_message_group = true;
   return q;
 }
 
@@ -278,6 +279,7 @@ TEST_CASE("sqs store: every field of every record round-trips") {
     CHECK(q.last_modified_timestamp_s == want.last_modified_timestamp_s);
     CHECK(q.attributes == want.attributes);
     CHECK(q.tags == want.tags);
+    CHECK(q.deduplication_by_message_group == want.deduplication_by_message_group);
   }
   REQUIRE(snap.messages.size() == 3);
   REQUIRE(find_message(snap, "m-full"));
