@@ -16,6 +16,7 @@
 #include "platform/loop.h"
 #include "platform/real_clock.h"
 #include "store/store.h"
+#include "store_helpers.h"
 
 namespace fs = std::filesystem;
 using slipway::platform::Loop;
@@ -26,20 +27,16 @@ using slipway::store::Store;
 namespace {
 
 struct TempDb {
-  fs::path dir;
+  slipway::testing::TempDir tmp;
+  fs::path dir = tmp.path;
   std::unique_ptr<Store> store;
   TempDb() {
-    std::string tmpl = (fs::temp_directory_path() / "slipway-loop-XXXXXX").string();
-    dir = mkdtemp(tmpl.data());
     auto opened = Store::open((dir / "db").string(), Durability::kNormal,
                               {{1, "t", "CREATE TABLE t (v INTEGER);"}});
     REQUIRE(opened.ok());
     store = std::move(opened).value();
   }
-  ~TempDb() {
-    store.reset();
-    fs::remove_all(dir);
-  }
+  // Members are destroyed in reverse: the database closes before TempDir removes it.
   // Reads through a second connection: sees only what was committed.
   int committed_rows() const {
     sqlite3* other = nullptr;

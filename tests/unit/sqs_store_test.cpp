@@ -10,6 +10,7 @@
 
 #include "store/sqs_store.h"
 #include "store/store.h"
+#include "store_helpers.h"
 
 namespace fs = std::filesystem;
 using slipway::sqs::AttributeValue;
@@ -24,32 +25,15 @@ using slipway::store::SqliteSqsPersistence;
 using slipway::store::Store;
 namespace store = slipway::store;
 
-namespace {
+using slipway::testing::count_rows;
+using slipway::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "slipway-sqs-store-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string db() const { return (path / "slipway.db").string(); }
-};
+namespace {
 
 std::unique_ptr<Store> open_store(const TempDir& dir) {
   auto opened = Store::open(dir.db(), Durability::kNormal, store::all_migrations());
   REQUIRE(opened.ok());
   return std::move(opened).value();
-}
-
-int count_rows(Store& s, const std::string& table) {
-  sqlite3_stmt* stmt = nullptr;
-  std::string sql = "SELECT COUNT(*) FROM " + table;
-  REQUIRE(sqlite3_prepare_v2(s.handle(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-  int n = sqlite3_column_int(stmt, 0);
-  sqlite3_finalize(stmt);
-  return n;
 }
 
 SqsSnapshot load(Store& s) {

@@ -7,33 +7,17 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store_helpers.h"
 
 namespace fs = std::filesystem;
 using slipway::store::Durability;
 using slipway::store::Migration;
 using slipway::store::Store;
 
+using slipway::testing::count_rows;
+using slipway::testing::TempDir;
+
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "slipway-store-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string db() const { return (path / "slipway.db").string(); }
-};
-
-int count_rows(Store& s, const std::string& table) {
-  sqlite3_stmt* stmt = nullptr;
-  std::string sql = "SELECT COUNT(*) FROM " + table;
-  REQUIRE(sqlite3_prepare_v2(s.handle(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-  int n = sqlite3_column_int(stmt, 0);
-  sqlite3_finalize(stmt);
-  return n;
-}
 
 const std::vector<Migration> kTwo = {
     {1, "things", "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT);"},
