@@ -12,8 +12,8 @@
 #include "app/manifest.h"
 #include "app/sqs_setup.h"
 #include "http/admin.h"
-#include "http/edge_server.h"
-#include "http/elastic_pool.h"
+#include "http/edge.h"
+#include "http/server.h"
 #include "http/sqs_routes.h"
 #include "platform/log.h"
 #include "platform/loop.h"
@@ -30,13 +30,6 @@ using platform::log_info;
 using platform::log_warn;
 
 namespace {
-
-// Worker threads kept warm, the most ever started, and how long an idle one lives.
-constexpr size_t kPoolMinThreads = 4;
-constexpr size_t kPoolMaxThreads = 8192;
-constexpr auto kPoolIdleTimeout = std::chrono::seconds(30);
-// Shutdown must finish within 2 s; busy keep-alive workers get this long to drain.
-constexpr auto kPoolDrainTimeout = std::chrono::milliseconds(500);
 
 std::optional<Manifest> load_configured_manifest(const ServeOptions& options) {
   std::string path = options.config_path;
@@ -69,8 +62,8 @@ struct Running {
   http::DaemonInfo info;
   std::unique_ptr<platform::Loop> loop;
   SqsRuntime sqs;
-  std::unique_ptr<http::ElasticPool> pool;
-  std::unique_ptr<http::EdgeServer> edge;  // destroyed before the pool its handlers run on
+  http::EdgeRouter router;
+  std::unique_ptr<http::Server> edge;  // on the loop: closed before the loop stops turning
 };
 
 int open_data_dir(const ServeOptions& options, Running& r) {
@@ -114,6 +107,16 @@ int64_t record_start(Running& r) {
   return run.value().run_id;
 }
 
+// The edge port's APIs, in the order requests are matched (DESIGN §5).
+void add_edge_routes(Running& r) {
+  r.router.add("admin", http::is_admin_request, [&r](http::Request& req, http::Reply reply) {
+    http::handle_admin(req, std::move(reply), r.clock, r.info, r.manifest);
+  });
+  r.router.add("sqs", http::is_sqs_request, [&r](http::Request& req, http::Reply reply) {
+    http::handle_sqs(req, std::move(reply), *r.sqs.service);
+  });
+}
+
 void install_signal_handlers(Running& r) {
   std::signal(SIGPIPE, SIG_IGN);  // a client hanging up must not kill the daemon
   for (int signum : {SIGINT, SIGTERM}) {
@@ -121,7 +124,7 @@ void install_signal_handlers(Running& r) {
       if (r.loop->stopping()) return;
       log_info(std::string("received ") + (signum == SIGINT ? "SIGINT" : "SIGTERM") +
                ", shutting down");
-      r.edge->server().stop();  // stop accepting; in-flight requests finish or get 503
+      r.edge->close();  // stop accepting; busy connections close after their answer
       r.sqs.service->release_waiters();  // parked long polls answer empty, now
       r.loop->stop();
     });
@@ -151,16 +154,16 @@ int serve(const ServeOptions& options) {
     return kExitFailure;
   }
   r.sqs = std::move(sqs).value();
-  r.pool = std::make_unique<http::ElasticPool>(kPoolMinThreads, kPoolMaxThreads, kPoolIdleTimeout);
-  r.edge = std::make_unique<http::EdgeServer>(*r.pool);
-  auto port = r.edge->bind(options.host, options.port);
+  add_edge_routes(r);
+  r.edge = std::make_unique<http::Server>(*r.loop, [&r](http::Request& req, http::Reply reply) {
+    r.router.handle(req, std::move(reply));
+  });
+  auto port = r.edge->listen(options.host, options.port);
   if (!port) {
     std::fprintf(stderr, "slipway: %s\n", port.error().message.c_str());
     return kExitFailure;
   }
   r.info.port = port.value();
-  http::register_admin_routes(r.edge->server(), *r.loop, r.info, r.manifest);
-  http::register_sqs_routes(r.edge->server(), *r.loop, *r.sqs.service);
   install_signal_handlers(r);
   const int64_t run_id = record_start(r);
 
@@ -171,23 +174,15 @@ int serve(const ServeOptions& options) {
   log_info(r.info.manifest_path.empty() ? "no manifest: serving a bare daemon"
                                         : "manifest " + r.info.manifest_path + ": " +
                                               describe_pipeline(r.manifest));
-  r.edge->start();
   std::printf("slipway: listening on %s:%d\n", options.host.c_str(), r.info.port);
   std::fflush(stdout);
 
   r.loop->run();  // until SIGINT/SIGTERM
 
-  r.edge->stop();
+  r.edge.reset();  // its handles were closed by the shutdown above
   if (run_id) (void)store::record_run_stop(*r.store, run_id, r.clock.now_us() / core::kUsPerMs);
   r.sqs = SqsRuntime{};  // finalizes its statements before the database closes
   r.store.reset();       // closes the database: everything acknowledged is on disk
-  if (!r.pool->shutdown(kPoolDrainTimeout)) {
-    // A worker still inside cpp-httplib (an idle keep-alive connection) would outlive the server
-    // object: leave both to the OS, which reclaims them as the process ends.
-    log_info("leaving idle keep-alive connections to the exiting process");
-    (void)r.edge.release();
-    (void)r.pool.release();
-  }
   r.lock.reset();
   log_info("stopped");
   return kExitOk;

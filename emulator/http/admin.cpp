@@ -3,16 +3,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "http/edge_server.h"
+#include "http/edge.h"
 
 namespace slipway::http {
-
-namespace {
-
-constexpr const char* kLoopStopped =
-    R"({"message":"slipway is shutting down and no longer answers"})";
-
-}  // namespace
 
 std::string health_json(const DaemonInfo& info, core::TimeUs now_us) {
   rapidjson::StringBuffer buf;
@@ -42,16 +35,18 @@ std::string health_json(const DaemonInfo& info, core::TimeUs now_us) {
   return buf.GetString();
 }
 
-void register_admin_routes(httplib::Server& server, platform::Loop& loop, const DaemonInfo& info,
-                           const app::Manifest& manifest) {
-  server.Get("/_slipway/health", [&loop, &info](const httplib::Request&, httplib::Response& res) {
-    auto body = loop.call<std::string>([&] { return health_json(info, loop.clock().now_us()); });
-    reply_json(res, body ? 200 : 503, body ? *body : kLoopStopped);
-  });
-  server.Get("/_slipway/state", [&loop, &manifest](const httplib::Request&, httplib::Response& res) {
-    auto body = loop.call<std::string>([&] { return app::manifest_state_json(manifest); });
-    reply_json(res, body ? 200 : 503, body ? *body : kLoopStopped);
-  });
+bool is_admin_request(const Request& request) { return request.path.rfind("/_slipway/", 0) == 0; }
+
+void handle_admin(const Request& request, Reply reply, const core::Clock& clock, const DaemonInfo& info,
+                  const app::Manifest& manifest) {
+  if (request.method == "GET" && request.path == "/_slipway/health") {
+    reply(json_response(200, health_json(info, clock.now_us())));
+  } else if (request.method == "GET" && request.path == "/_slipway/state") {
+    reply(json_response(200, app::manifest_state_json(manifest)));
+  } else {
+    reply(json_response(404, "{\"message\":\"no admin endpoint " + json_escape(request.method + " " + request.path) +
+                                 "; there are GET /_slipway/health and GET /_slipway/state\"}"));
+  }
 }
 
 }  // namespace slipway::http

@@ -5,14 +5,12 @@
 // Answers come from the loop thread (so a health answer also proves the loop is turning).
 #pragma once
 
-#include <httplib.h>
-
 #include <cstdint>
 #include <string>
 
 #include "app/manifest.h"
 #include "core/clock.h"
-#include "platform/loop.h"
+#include "http/server.h"
 
 namespace slipway::http {
 
@@ -32,9 +30,11 @@ struct DaemonInfo {
 // JSON bodies, built on the loop thread.
 std::string health_json(const DaemonInfo& info, core::TimeUs now_us);
 
-// Registers the /_slipway/ routes. `info` and `manifest` are loop-owned and must outlive the
-// server.
-void register_admin_routes(httplib::Server& server, platform::Loop& loop, const DaemonInfo& info,
-                           const app::Manifest& manifest);
+// Paths under /_slipway/.
+bool is_admin_request(const Request& request);
+
+// Loop thread (a Server handler). `info` and `manifest` are loop-owned and outlive the server.
+void handle_admin(const Request& request, Reply reply, const core::Clock& clock, const DaemonInfo& info,
+                  const app::Manifest& manifest);
 
 }  // namespace slipway::http

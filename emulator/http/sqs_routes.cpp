@@ -2,13 +2,10 @@
 
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
-#include <future>
 #include <memory>
-#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -27,17 +24,10 @@ namespace {
 
 namespace q = sqs_query;
 namespace j = sqs_json;
-using platform::Loop;
 using sqs::SqsError;
 using sqs::SqsErrorCode;
 using sqs::SqsResult;
 using sqs::SqsService;
-
-constexpr const char* kQueuePathPattern = R"(/(\d{12})/([A-Za-z0-9_.-]+))";
-// How often a handler waiting for a parked receive checks whether the loop is going away, and
-// how long it then still waits for the service's release_waiters() answer.
-constexpr auto kParkedPollInterval = std::chrono::seconds(1);
-constexpr int kParkedGracePolls = 3;
 
 // ---- Request ids: thread-safe, unique per process, UUID-shaped ----
 
@@ -83,73 +73,19 @@ SqsAnswer error_answer(const Call& call, const SqsError& error) {
                                               : j::encode_error(error);
 }
 
-// The loop is gone (shutdown) or could not make the change durable.
-SqsAnswer loop_failure(const Call& call, const Loop& loop) {
-  if (!loop.stopping()) {
-    return error_answer(call, sqs::sqs_error(SqsErrorCode::kInternalError,
-                                             "The request could not be made durable; nothing was changed."));
-  }
-  SqsAnswer answer = error_answer(
-      call, sqs::sqs_error(SqsErrorCode::kInternalError, "slipway is shutting down and no longer answers."));
-  answer.status = 503;
-  return answer;
-}
-
-// ---- Running a service call on the loop ----
+// What an answer needs to know about its request once the service has run: a parked receive
+// is answered in a later pass, after the request itself is gone.
+struct AnswerContext {
+  SqsProtocol protocol;
+  std::string action;
+  std::string request_id;
+};
 
 template <typename Req, typename Resp>
 using Invoke = SqsResult<Resp> (SqsService::*)(const sqs::RequestContext&, const Req&);
 template <typename Req, typename Resp>
 using ParkedInvoke = void (SqsService::*)(const sqs::RequestContext&, const Req&,
                                           std::function<void(SqsResult<Resp>)>);
-
-// nullopt: the loop stopped or the pass failed to commit.
-template <typename Req, typename Resp>
-std::optional<SqsResult<Resp>> run_on_loop(Invoke<Req, Resp> invoke, const Call& call, Req req, Loop& loop,
-                                           SqsService& service) {
-  auto shared = std::make_shared<const Req>(std::move(req));
-  return loop.call<SqsResult<Resp>>(
-      [&service, invoke, shared, ctx = call.ctx] { return (service.*invoke)(ctx, *shared); });
-}
-
-// A reply that may be produced now or passes later (a parked long poll), released only after
-// the commit of the pass that produced it; fulfilled at most once.
-template <typename Resp>
-struct ParkedReply {
-  std::promise<std::optional<SqsResult<Resp>>> promise;
-  std::atomic<bool> done{false};
-  void fulfil(std::optional<SqsResult<Resp>> value) {
-    if (!done.exchange(true)) promise.set_value(std::move(value));
-  }
-};
-
-template <typename Req, typename Resp>
-std::optional<SqsResult<Resp>> run_on_loop(ParkedInvoke<Req, Resp> invoke, const Call& call, Req req,
-                                           Loop& loop, SqsService& service) {
-  auto reply = std::make_shared<ParkedReply<Resp>>();
-  auto answered = reply->promise.get_future();
-  auto shared = std::make_shared<const Req>(std::move(req));
-  const bool posted = loop.post(
-      [&loop, &service, invoke, shared, reply, ctx = call.ctx] {
-        (service.*invoke)(ctx, *shared, [&loop, reply](SqsResult<Resp> result) {
-          auto held = std::make_shared<SqsResult<Resp>>(std::move(result));
-          loop.defer([reply, held](bool committed) {
-            reply->fulfil(committed ? std::optional<SqsResult<Resp>>(std::move(*held)) : std::nullopt);
-          });
-        });
-      },
-      [reply](bool committed) {
-        if (!committed) reply->fulfil(std::nullopt);  // the parking itself was not durable
-      });
-  if (!posted) return std::nullopt;
-  // A parked poll is answered by a wake-up, its deadline, or release_waiters() at shutdown; the
-  // grace polls only keep a handler from hanging if shutdown never answers it.
-  int polls_while_stopping = 0;
-  while (answered.wait_for(kParkedPollInterval) != std::future_status::ready) {
-    if (loop.stopping() && ++polls_while_stopping > kParkedGracePolls) return std::nullopt;
-  }
-  return answered.get();
-}
 
 // ---- The action table ----
 
@@ -168,7 +104,7 @@ struct Spec {
   std::string (*to_json)(const Resp&);
 };
 
-using Runner = std::function<SqsAnswer(const Call&, Loop&, SqsService&)>;
+using Runner = std::function<void(const Call&, SqsService&, Reply)>;
 
 struct ActionRow {
   std::string_view name;
@@ -176,31 +112,57 @@ struct ActionRow {
   Runner run;
 };
 
+Response to_response(SqsAnswer answer, const std::string& request_id) {
+  Response res;
+  res.status = answer.status;
+  for (auto& [name, value] : answer.headers) res.headers.push_back(Header{name, std::move(value)});
+  res.headers.push_back(Header{"x-amzn-RequestId", request_id});
+  res.set_content(std::move(answer.body), answer.content_type);
+  return res;
+}
+
 template <typename Req, typename Resp, typename InvokeFn>
-SqsAnswer run_action(const Spec<Req, Resp, InvokeFn>& spec, const Call& call, Loop& loop, SqsService& service) {
-  SqsResult<Req> decoded = call.protocol == SqsProtocol::kQuery ? spec.from_query(call.form)
-                                                                : spec.from_json(*call.json);
-  if (!decoded.ok()) return error_answer(call, decoded.error());
-  Req req = std::move(decoded).value();
-  if constexpr (requires { req.queue; }) req.queue = call.queue;
-  std::optional<SqsResult<Resp>> result = run_on_loop(spec.invoke, call, std::move(req), loop, service);
-  if (!result) return loop_failure(call, loop);
-  if (!result->ok()) return error_answer(call, result->error());
+Response encode(const Spec<Req, Resp, InvokeFn>& spec, const AnswerContext& ctx, const SqsResult<Resp>& result) {
   SqsAnswer answer;
-  if (call.protocol == SqsProtocol::kQuery) {
+  if (!result.ok()) {
+    answer = ctx.protocol == SqsProtocol::kQuery ? q::encode_error(result.error(), ctx.request_id)
+                                                 : j::encode_error(result.error());
+  } else if (ctx.protocol == SqsProtocol::kQuery) {
     answer.content_type = std::string(q::kContentType);
-    answer.body = spec.to_query(call.action, result->value(), call.request_id);
+    answer.body = spec.to_query(ctx.action, result.value(), ctx.request_id);
   } else {
     answer.content_type = std::string(j::kContentType);
-    answer.body = spec.to_json(result->value());
+    answer.body = spec.to_json(result.value());
   }
-  return answer;
+  return to_response(std::move(answer), ctx.request_id);
+}
+
+// Runs on the loop thread inside the request's pass; the server releases the reply after the
+// pass commits. A parked receive replies from the pass that wakes or expires it.
+template <typename Req, typename Resp, typename InvokeFn>
+void run_action(const Spec<Req, Resp, InvokeFn>& spec, const Call& call, SqsService& service, Reply reply) {
+  SqsResult<Req> decoded = call.protocol == SqsProtocol::kQuery ? spec.from_query(call.form)
+                                                                : spec.from_json(*call.json);
+  if (!decoded.ok()) {
+    reply(to_response(error_answer(call, decoded.error()), call.request_id));
+    return;
+  }
+  Req req = std::move(decoded).value();
+  if constexpr (requires { req.queue; }) req.queue = call.queue;
+  AnswerContext ctx{call.protocol, call.action, call.request_id};
+  if constexpr (std::is_same_v<InvokeFn, Invoke<Req, Resp>>) {
+    reply(encode(spec, ctx, (service.*spec.invoke)(call.ctx, req)));
+  } else {
+    (service.*spec.invoke)(call.ctx, req, [spec, ctx = std::move(ctx), reply](SqsResult<Resp> result) {
+      reply(encode(spec, ctx, result));
+    });
+  }
 }
 
 template <typename Req, typename Resp, typename InvokeFn>
 ActionRow row(std::string_view name, QueueUse queue_use, Spec<Req, Resp, InvokeFn> spec) {
-  return ActionRow{name, queue_use, [spec](const Call& call, Loop& loop, SqsService& service) {
-                     return run_action(spec, call, loop, service);
+  return ActionRow{name, queue_use, [spec](const Call& call, SqsService& service, Reply reply) {
+                     run_action(spec, call, service, std::move(reply));
                    }};
 }
 
@@ -301,16 +263,10 @@ SqsError invalid_action(std::string_view action) {
                         "The action " + std::string(action) + " is not valid for this endpoint.");
 }
 
-std::string_view query_string(const httplib::Request& http) {
-  std::string_view target = http.target;
-  const size_t qmark = target.find('?');
-  return qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
-}
-
 // Steps 1-4 of the contract in sqs_routes.h; the row to run, or the answer already decided.
-std::variant<const ActionRow*, SqsAnswer> admit(const httplib::Request& http, Call& call) {
-  const std::string target = http.get_header_value("X-Amz-Target");
-  call.protocol = detect_sqs_protocol(target, http.get_header_value("Content-Type"));
+std::variant<const ActionRow*, SqsAnswer> admit(const Request& http, Call& call) {
+  const std::string target = http.header_or("X-Amz-Target");
+  call.protocol = detect_sqs_protocol(target, http.header_or("Content-Type"));
   const std::optional<sqs::QueueRef> path_queue = queue_from_path(http.path);
   const std::string* queue_param = nullptr;
   if (call.protocol == SqsProtocol::kJson) {
@@ -322,7 +278,7 @@ std::variant<const ActionRow*, SqsAnswer> admit(const httplib::Request& http, Ca
     if (call.action.empty()) return error_answer(call, sqs::missing_parameter("X-Amz-Target"));
   } else {
     call.form = FormParams::parse(http.body);
-    call.form.merge(FormParams::parse(query_string(http)));
+    call.form.merge(FormParams::parse(http.query));
     queue_param = call.form.get("QueueUrl");
     const std::string* action = call.form.get("Action");
     if (action == nullptr || action->empty()) {
@@ -343,35 +299,28 @@ std::variant<const ActionRow*, SqsAnswer> admit(const httplib::Request& http, Ca
     if (!queue.ok()) return error_answer(call, queue.error());
     call.queue = std::move(queue).value();
   }
-  call.ctx.host = http.get_header_value("Host");
-  if (call.ctx.host.empty()) call.ctx.host = http.local_addr;
-  if (http.has_header("X-Amzn-Trace-Id")) call.ctx.trace_header = http.get_header_value("X-Amzn-Trace-Id");
+  call.ctx.host = http.header_or("Host");
+  if (call.ctx.host.empty()) call.ctx.host = http.local_addr + ":" + std::to_string(http.local_port);
+  if (const std::string* trace = http.header("X-Amzn-Trace-Id")) call.ctx.trace_header = *trace;
   return row;
-}
-
-void handle(const httplib::Request& http, httplib::Response& res, Loop& loop, SqsService& service) {
-  Call call;
-  call.request_id = next_request_id();
-  auto admitted = admit(http, call);
-  SqsAnswer answer = std::holds_alternative<SqsAnswer>(admitted)
-                         ? std::move(std::get<SqsAnswer>(admitted))
-                         : std::get<const ActionRow*>(admitted)->run(call, loop, service);
-  res.status = answer.status;
-  for (auto& [name, value] : answer.headers) res.set_header(name.c_str(), value);
-  res.set_header("x-amzn-RequestId", call.request_id);
-  res.set_content(std::move(answer.body), answer.content_type.c_str());
 }
 
 }  // namespace
 
-void register_sqs_routes(httplib::Server& server, Loop& loop, SqsService& service) {
-  auto handler = [&loop, &service](const httplib::Request& req, httplib::Response& res) {
-    handle(req, res, loop, service);
-  };
-  server.Post("/", handler);
-  server.Get("/", handler);
-  server.Post(kQueuePathPattern, handler);
-  server.Get(kQueuePathPattern, handler);
+bool is_sqs_request(const Request& req) {
+  if (req.method != "GET" && req.method != "POST") return false;
+  return req.path == "/" || queue_from_path(req.path).has_value();
+}
+
+void handle_sqs(const Request& http, Reply reply, SqsService& service) {
+  Call call;
+  call.request_id = next_request_id();
+  auto admitted = admit(http, call);
+  if (auto* answer = std::get_if<SqsAnswer>(&admitted)) {
+    reply(to_response(std::move(*answer), call.request_id));
+    return;
+  }
+  std::get<const ActionRow*>(admitted)->run(call, service, std::move(reply));
 }
 
 }  // namespace slipway::http

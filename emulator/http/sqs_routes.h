@@ -12,23 +12,21 @@
 //      request path /<account>/<queue>; neither -> MissingParameter QueueUrl;
 //   4. decode (missing required parameter -> MissingParameter, malformed number, base64 or JSON
 //      -> InvalidParameterValue), with RequestContext{Host header, X-Amzn-Trace-Id};
-//   5. run the service call on the loop thread and wait for the commit of its pass (a failed
-//      commit -> InternalFailure 500; a stopping loop -> 503);
+//   5. run the service call (the handler is on the loop thread, inside the request's pass);
 //   6. encode in the request's protocol; every answer carries x-amzn-RequestId.
-// ReceiveMessage may park: its reply is deferred to the commit of the pass that produced it.
-//
-// Threads: handlers run on cpp-httplib worker threads and never touch service state.
+// The server releases the answer once the pass has committed (a failed commit -> 500).
+// ReceiveMessage may park: it is answered from the pass that wakes or expires it.
 #pragma once
 
-#include <httplib.h>
-
-#include "platform/loop.h"
+#include "http/server.h"
 #include "sqs/service.h"
 
 namespace slipway::http {
 
-// Registers POST and GET on "/" and on queue URL paths /<12-digit account>/<queue name>.
-// `loop` and `service` must outlive the server; `service` is only used on the loop thread.
-void register_sqs_routes(httplib::Server& server, platform::Loop& loop, sqs::SqsService& service);
+// POST and GET on "/" and on queue URL paths /<12-digit account>/<queue name>.
+bool is_sqs_request(const Request& request);
+
+// Loop thread, inside a pass (a Server handler). `service` must outlive every reply.
+void handle_sqs(const Request& request, Reply reply, sqs::SqsService& service);
 
 }  // namespace slipway::http

@@ -25,6 +25,7 @@ struct Loop::Impl {
   uv_loop_t loop{};
   uv_async_t wake{};
   uv_timer_t timer{};
+  uv_check_t commit_check{};  // active while a pass is open: commits it after the I/O phase
   std::vector<std::unique_ptr<uv_signal_t>> signals;
   std::vector<std::function<void()>> signal_handlers;
 
@@ -33,7 +34,12 @@ struct Loop::Impl {
   bool closed = false;        // guarded by mu: no more posts accepted
   std::atomic<bool> stop_requested{false};
   std::vector<std::function<void(bool)>> deferred;  // loop thread only: released after commit
+  bool in_pass = false;     // loop thread only: a transaction is open
+  bool pass_ok = true;      // loop thread only: the open pass's transaction began
 
+  bool begin_pass();
+  void end_pass();
+  void drain_inbox();
   void pass();
   void arm_timer();
   void shut_down();
@@ -47,10 +53,11 @@ Loop::Loop(const core::Clock& clock, store::Store* store)
   impl_->loop.data = impl_.get();
   uv_async_init(&impl_->loop, &impl_->wake, [](uv_async_t* h) {
     auto* impl = static_cast<Impl*>(h->loop->data);
-    impl->pass();
+    impl->drain_inbox();  // the pass commits in this iteration's check phase
     if (impl->stop_requested.load()) impl->shut_down();
   });
   uv_timer_init(&impl_->loop, &impl_->timer);
+  uv_check_init(&impl_->loop, &impl_->commit_check);
 }
 
 Loop::~Loop() {
@@ -94,40 +101,80 @@ void Loop::stop() {
   uv_async_send(&impl_->wake);
 }
 
-void Loop::defer(std::function<void(bool)> fn) { impl_->deferred.push_back(std::move(fn)); }
+void Loop::defer(std::function<void(bool)> fn) {
+  if (!impl_->in_pass) {
+    fn(true);
+    return;
+  }
+  impl_->deferred.push_back(std::move(fn));
+}
+
+bool Loop::join_pass() { return impl_->begin_pass(); }
+
+bool Loop::in_pass() const { return impl_->in_pass; }
+
+uv_loop_t* Loop::uv() { return &impl_->loop; }
 
 bool Loop::stopping() const { return impl_->stop_requested.load(); }
 
-void Loop::Impl::pass() {
+bool Loop::Impl::begin_pass() {
+  if (in_pass) return pass_ok;
+  in_pass = true;
+  pass_ok = true;
+  if (store) {
+    if (auto s = store->begin(); !s) {
+      std::fprintf(stderr, "slipway: ERROR cannot begin a transaction: %s\n", s.error().message.c_str());
+      pass_ok = false;
+    }
+  }
+  uv_check_start(&commit_check, [](uv_check_t* h) { static_cast<Impl*>(h->loop->data)->end_pass(); });
+  return pass_ok;
+}
+
+// Commits the open pass and releases its replies. A released reply may let a connection read
+// its next, pipelined request, which opens a new pass: that one is finished here too, so no
+// pass is ever left open while the loop waits for I/O.
+void Loop::Impl::end_pass() {
+  while (in_pass) {
+    bool committed = pass_ok;
+    if (committed) {
+      owner->timers_.fire_due(owner->clock_.now_us());
+      if (store) {
+        if (auto s = store->commit(); !s) {
+          std::fprintf(stderr, "slipway: ERROR commit failed, replies of this pass fail: %s\n",
+                       s.error().message.c_str());
+          committed = false;
+        }
+      }
+    }
+    in_pass = false;
+    std::vector<std::function<void(bool)>> released;
+    released.swap(deferred);
+    for (auto& fn : released) fn(committed);
+  }
+  uv_check_stop(&commit_check);
+  arm_timer();
+}
+
+void Loop::Impl::drain_inbox() {
   std::vector<Posted> batch;
   {
     std::lock_guard<std::mutex> lock(mu);
     batch.swap(inbox);
   }
-  bool committed = true;
-  if (store) {
-    if (auto s = store->begin(); !s) {
-      std::fprintf(stderr, "slipway: ERROR cannot begin a transaction: %s\n",
-                   s.error().message.c_str());
-      committed = false;
-    }
+  if (batch.empty()) return;
+  const bool ok = begin_pass();
+  for (Posted& p : batch) {
+    if (ok) p.apply();
+    deferred.push_back(std::move(p.after_commit));
   }
-  if (committed) {
-    for (Posted& p : batch) p.apply();
-    owner->timers_.fire_due(owner->clock_.now_us());
-    if (store) {
-      if (auto s = store->commit(); !s) {
-        std::fprintf(stderr, "slipway: ERROR commit failed, replies of this pass fail: %s\n",
-                     s.error().message.c_str());
-        committed = false;
-      }
-    }
-  }
-  for (Posted& p : batch) p.after_commit(committed);
-  std::vector<std::function<void(bool)>> released;
-  released.swap(deferred);
-  for (auto& fn : released) fn(committed);
-  arm_timer();
+}
+
+// A whole pass at once: for callers outside the I/O phase (timers, shutdown).
+void Loop::Impl::pass() {
+  drain_inbox();
+  begin_pass();
+  end_pass();
 }
 
 void Loop::Impl::arm_timer() {
@@ -156,10 +203,12 @@ void Loop::Impl::shut_down() {
   }
   pass();  // whatever was posted before closing still gets its answer
   uv_timer_stop(&timer);
+  uv_check_stop(&commit_check);
   for (auto& sig : signals) uv_signal_stop(sig.get());
   auto noop = [](uv_handle_t*) {};
   uv_close(reinterpret_cast<uv_handle_t*>(&wake), noop);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer), noop);
+  uv_close(reinterpret_cast<uv_handle_t*>(&commit_check), noop);
   for (auto& sig : signals) uv_close(reinterpret_cast<uv_handle_t*>(sig.get()), noop);
 }
 

@@ -1,12 +1,15 @@
 // Loop: the one thread that owns all state (DESIGN rules 1, 2, 4).
 //
-// Other threads (HTTP handlers) never touch state: they post() work and wait. A loop pass
-//   1. takes everything in the inbox (a mutex-guarded vector woken by uv_async_t),
-//   2. opens one store transaction,
-//   3. applies each posted item in arrival order, then fires the core timers that are due,
-//   4. commits, and only then
-//   5. releases every reply of the pass (after_commit(true)); if the commit failed, replies
-//      are released as failed (after_commit(false)) and nothing was acknowledged.
+// Work reaches the loop two ways: the HTTP servers run on the loop thread itself and call
+// join_pass() before handing a request to its route; other threads post() and wait. A pass
+//   1. opens one store transaction, at the first request, post or timer of a loop iteration,
+//   2. applies everything that arrives in that iteration: requests read from every socket that
+//      was ready, then everything in the inbox (a mutex-guarded vector woken by uv_async_t), in
+//      arrival order,
+//   3. fires the core timers that are due,
+//   4. commits (in the iteration's check phase, or at once for a timer pass), and only then
+//   5. releases every reply of the pass (after_commit(true) and defer()); if the commit failed,
+//      replies are released as failed (false) and nothing was acknowledged.
 // So a 200 always means durable, and many requests share one commit (group commit).
 //
 // Timers live in a core::TimerQueue driven by one uv_timer_t armed for the earliest deadline.
@@ -26,6 +29,8 @@
 
 #include "core/clock.h"
 #include "core/timer_queue.h"
+
+struct uv_loop_s;  // libuv's loop, for adapters; only loop.cpp includes uv.h
 
 namespace slipway::store {
 class Store;
@@ -51,10 +56,20 @@ class Loop {
   template <typename R>
   std::optional<R> call(std::function<R()> fn);
 
-  // Loop thread only, inside a pass: runs `fn` after this pass commits (true) or fails to
-  // (false). For replies produced during a pass rather than by a post (a parked long poll woken
-  // by a send or a timer), so they too are released only once their changes are durable.
+  // Loop thread only: runs `fn` after the current pass commits (true) or fails to (false); at
+  // once with true when no pass is open (nothing is waiting to be made durable). For replies
+  // produced during a pass (a request's answer, a parked long poll woken by a send or a timer),
+  // so they are released only once their changes are durable.
   void defer(std::function<void(bool committed)> fn);
+
+  // Loop thread only, from an I/O callback: makes sure a pass is open, so the caller may change
+  // state; the pass commits once this loop iteration's I/O callbacks are done. False when the
+  // store could not open a transaction (answer 500; change nothing).
+  bool join_pass();
+  bool in_pass() const;
+
+  // Loop thread only: the libuv loop, for adapters (servers, processes) that own handles on it.
+  ::uv_loop_s* uv();
 
   // Loop thread only: the timers every module arms.
   core::TimerQueue& timers() { return timers_; }
