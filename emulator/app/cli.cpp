@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/daemon.h"
+#include "app/logs_cli.h"
 
 namespace slipway::app {
 
@@ -23,12 +24,13 @@ Usage:
 
 Commands:
   serve     run the daemon: the edge port serves the admin API (/_slipway/)
+  logs      print a function's logs merged in time order (--follow to keep printing)
 
 Run 'slipway <command> --help' for a command's options.
 
 Exit codes:
   0  success
-  1  could not start or serve (I/O error, port in use, ...)
+  1  could not start or serve (I/O error, port in use, ...); logs: no logs to show
   2  bad command line, or an invalid manifest (every problem is printed)
   3  another slipway is already serving the data directory
 )";
@@ -151,7 +153,10 @@ int run_cli(int argc, char** argv) {
     std::printf("slipway %s\n", SLIPWAY_VERSION);
     return kExitOk;
   }
-  static const Verb kVerbs[] = {{"serve", run_serve}};
+  static const Verb kVerbs[] = {
+      {"serve", run_serve},
+      {"logs", [](Args a) { return run_logs({a.items.begin() + static_cast<long>(a.next), a.items.end()}); }},
+  };
   for (const Verb& verb : kVerbs)
     if (first == verb.name) return verb.run(args);
   return usage_error("unknown command '" + std::string(first) + "'", "");
