@@ -75,16 +75,16 @@ void Builder::function(const std::string& name, const Json& v, const std::string
 void Builder::code(const Json& v, const std::string& path, FunctionSpec& f) {
   const Json* uri = member(v, "CodeUri");
   const Json* cmd = member(v, "Command");
-  if (uri != nullptr && cmd != nullptr) {
-    check_.problem(path, "set exactly one of CodeUri or Command, not both");
-  } else if (uri != nullptr) {
-    code_uri(*uri, child_path(path, "CodeUri"), f);
-  } else if (cmd != nullptr) {
-    command(*cmd, child_path(path, "Command"), f);
-  } else {
+  // CodeUri is the task root; Command, when given, starts the runtime instead of its bootstrap
+  // (the task root then defaults to the manifest's folder).
+  if (uri != nullptr) code_uri(*uri, child_path(path, "CodeUri"), f);
+  if (cmd != nullptr) command(*cmd, child_path(path, "Command"), f);
+  if (uri == nullptr && cmd == nullptr) {
     check_.problem(path,
-                   "missing CodeUri or Command: expected exactly one (a folder holding an "
-                   "executable bootstrap, or a command line as an array of strings)");
+                   "missing CodeUri or Command: expected a folder holding an executable bootstrap, "
+                   "a command line as an array of strings, or both (Command run in CodeUri)");
+  } else if (uri == nullptr) {
+    f.code_uri = base_dir_.lexically_normal().string();
   }
 }
 

@@ -66,6 +66,8 @@ Loop::~Loop() {
     impl_->shut_down();
     uv_run(&impl_->loop, UV_RUN_DEFAULT);
   }
+  uv_close(reinterpret_cast<uv_handle_t*>(&impl_->commit_check), nullptr);
+  uv_run(&impl_->loop, UV_RUN_DEFAULT);
   uv_loop_close(&impl_->loop);
 }
 
@@ -94,7 +96,11 @@ void Loop::on_signal(int signum, std::function<void()> handler) {
   impl_->signals.push_back(std::move(sig));
 }
 
-void Loop::run() { uv_run(&impl_->loop, UV_RUN_DEFAULT); }
+void Loop::run() {
+  uv_run(&impl_->loop, UV_RUN_DEFAULT);
+  // A handle closing last may have joined a pass that no check phase will commit.
+  if (impl_->in_pass) impl_->end_pass();
+}
 
 void Loop::stop() {
   impl_->stop_requested.store(true);
@@ -203,12 +209,13 @@ void Loop::Impl::shut_down() {
   }
   pass();  // whatever was posted before closing still gets its answer
   uv_timer_stop(&timer);
-  uv_check_stop(&commit_check);
   for (auto& sig : signals) uv_signal_stop(sig.get());
   auto noop = [](uv_handle_t*) {};
   uv_close(reinterpret_cast<uv_handle_t*>(&wake), noop);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer), noop);
-  uv_close(reinterpret_cast<uv_handle_t*>(&commit_check), noop);
+  // commit_check stays open (unreferenced, so it keeps nothing alive): adapters still closing
+  // their handles may join a pass until the loop is destroyed.
+  uv_unref(reinterpret_cast<uv_handle_t*>(&commit_check));
   for (auto& sig : signals) uv_close(reinterpret_cast<uv_handle_t*>(sig.get()), noop);
 }
 

@@ -44,9 +44,18 @@ class Daemon:
         self.proc = None
         self.port = None
         self.stdout_lines = []
+        # stderr goes to a file, not a pipe: the daemon echoes every function log line there,
+        # and a pipe nobody drains during the test would fill and stall it.
+        self._stderr_file = tempfile.TemporaryFile(mode="w+", prefix="slipway-stderr-")
+
+    def stderr_text(self):
+        """Everything the daemon wrote to stderr so far."""
+        self._stderr_file.flush()
+        self._stderr_file.seek(0)
+        return self._stderr_file.read()
 
     def start(self, timeout=10.0):
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self._stderr_file,
                                      text=True, bufsize=1)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -60,8 +69,8 @@ class Daemon:
             if line.startswith(READY_PREFIX):
                 self.port = int(line.strip().rsplit(":", 1)[1])
                 return self
-        err = self.proc.stderr.read() if self.proc.poll() is not None else ""
         self.kill()
+        err = self.stderr_text()
         raise RuntimeError(f"slipway did not become ready; exit={self.proc.returncode} stderr={err}")
 
     @property
@@ -85,8 +94,8 @@ class Daemon:
 
     def wait(self, timeout):
         """Waits for exit; returns (exit code, remaining stdout, stderr)."""
-        out, err = self.proc.communicate(timeout=timeout)
-        return self.proc.returncode, out, err
+        out, _ = self.proc.communicate(timeout=timeout)
+        return self.proc.returncode, out, self.stderr_text()
 
     def stop(self, timeout=5.0):
         if self.proc and self.proc.poll() is None:

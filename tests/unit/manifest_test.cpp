@@ -332,16 +332,17 @@ TEST_CASE("manifest: Functions") {
     CHECK(reports(R"({"Functions": {"f": "code"}})", "Functions.f",
                   "expected an object, got a string"));
   }
-  SUBCASE("exactly one of CodeUri or Command") {
+  SUBCASE("CodeUri, Command or both") {
     CHECK(reports(R"({"Functions": {"f": {}}})", "Functions.f",
-                  "missing CodeUri or Command: expected exactly one"));
-    CHECK(reports(R"({"Functions": {"f": {"CodeUri": "c", "Command": ["x"]}}})", "Functions.f",
-                  "set exactly one of CodeUri or Command, not both"));
+                  "missing CodeUri or Command: expected a folder holding an executable bootstrap"));
+    const Manifest both = valid(R"({"Functions": {"f": {"CodeUri": "c", "Command": ["x"]}}})", "/base");
+    CHECK(both.functions[0].code_uri == "/base/c");
+    CHECK(both.functions[0].command == std::vector<std::string>{"x"});
   }
   SUBCASE("Command") {
     const Manifest m = valid(R"({"Functions": {"f": {"Command": ["python3", "-u", "app.py"]}}})");
     CHECK(m.functions[0].command == std::vector<std::string>{"python3", "-u", "app.py"});
-    CHECK(m.functions[0].code_uri.empty());
+    CHECK_FALSE(m.functions[0].code_uri.empty());  // the manifest's folder is the task root
     CHECK(reports(R"({"Functions": {"f": {"Command": []}}})", "Functions.f.Command",
                   "expected a non-empty array"));
     CHECK(reports(R"({"Functions": {"f": {"Command": ["python3", ""]}}})", "Functions.f.Command[1]",
@@ -1039,7 +1040,8 @@ TEST_CASE("manifest: state JSON mirrors the manifest property names") {
             f["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"].GetString()) ==
         "arn:aws:sqs:us-east-1:000000000000:dlq");
   CHECK(d["Functions"]["g"]["Command"].Size() == 2);
-  CHECK_FALSE(d["Functions"]["g"].HasMember("CodeUri"));
+  REQUIRE(d["Functions"]["g"].HasMember("CodeUri"));  // a Command runs in the manifest's folder
+  CHECK(std::string(d["Functions"]["g"]["CodeUri"].GetString()) == "/srv/pipeline");
   const auto& q = d["Queues"]["q"];
   CHECK(q["VisibilityTimeout"].GetInt() == 30);
   CHECK(std::string(q["RedrivePolicy"]["deadLetterTargetArn"].GetString()) ==
