@@ -21,6 +21,13 @@ constexpr size_t kReadBufferBytes = 64 * 1024;
 constexpr size_t kMaxBufferedInputBytes = 1024 * 1024;
 constexpr uint64_t kIdleSweepIntervalMs = 1000;
 
+// Every server runs on the loop thread and copies what it reads before the next read, so one
+// buffer serves them all (a thousand environments' listeners would otherwise hold 64 MiB).
+char* shared_read_buffer() {
+  static thread_local char buffer[kReadBufferBytes];
+  return buffer;
+}
+
 // The IMF-fixdate for the current second, cached.
 const std::string& http_date() {
   static thread_local std::time_t cached_second = 0;
@@ -88,7 +95,6 @@ struct Server::Impl {
   std::string host;
   std::unordered_set<Connection*> connections;
   std::function<void()> on_closed;
-  char read_buffer[kReadBufferBytes];
 
   Impl(platform::Loop& l, Handler h, ServerOptions o) : loop(l), handler(std::move(h)), options(o) {}
 
@@ -217,10 +223,7 @@ void Server::Impl::start_reading(Connection& c) {
   c.reading = true;
   uv_read_start(
       reinterpret_cast<uv_stream_t*>(&c.tcp),
-      [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-        Impl* s = static_cast<Connection*>(h->data)->server;
-        *buf = uv_buf_init(s->read_buffer, sizeof s->read_buffer);
-      },
+      [](uv_handle_t*, size_t, uv_buf_t* buf) { *buf = uv_buf_init(shared_read_buffer(), kReadBufferBytes); },
       [](uv_stream_t* stream, ssize_t nread, const uv_buf_t*) {
         auto* c = static_cast<Connection*>(stream->data);
         c->server->on_read(*c, nread);
@@ -234,7 +237,7 @@ void Server::Impl::on_read(Connection& c, ssize_t nread) {
   }
   if (nread == 0) return;
   c.last_active_ms = uv_now(loop.uv());
-  c.in.append(read_buffer, static_cast<size_t>(nread));
+  c.in.append(shared_read_buffer(), static_cast<size_t>(nread));
   if (c.awaiting != 0) {
     if (c.in.size() - c.in_offset > kMaxBufferedInputBytes) {
       uv_read_stop(reinterpret_cast<uv_stream_t*>(&c.tcp));  // resumed after the answer
