@@ -1,5 +1,6 @@
 #include "app/daemon.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -8,11 +9,13 @@
 #include <memory>
 #include <system_error>
 
+#include "app/lambda_setup.h"
 #include "app/lock_file.h"
 #include "app/manifest.h"
 #include "app/sqs_setup.h"
 #include "http/admin.h"
 #include "http/edge.h"
+#include "http/lambda_routes.h"
 #include "http/server.h"
 #include "http/sqs_routes.h"
 #include "platform/log.h"
@@ -62,6 +65,8 @@ struct Running {
   http::DaemonInfo info;
   std::unique_ptr<platform::Loop> loop;
   SqsRuntime sqs;
+  LambdaRuntime lambda;
+  http::LambdaEdge lambda_edge;
   http::EdgeRouter router;
   std::unique_ptr<http::Server> edge;  // on the loop: closed before the loop stops turning
 };
@@ -112,9 +117,21 @@ void add_edge_routes(Running& r) {
   r.router.add("admin", http::is_admin_request, [&r](http::Request& req, http::Reply reply) {
     http::handle_admin(req, std::move(reply), r.clock, r.info, r.manifest);
   });
+  r.router.add("lambda", http::is_lambda_request, [&r](http::Request& req, http::Reply reply) {
+    http::handle_lambda(req, std::move(reply), r.lambda_edge);
+  });
   r.router.add("sqs", http::is_sqs_request, [&r](http::Request& req, http::Reply reply) {
     http::handle_sqs(req, std::move(reply), *r.sqs.service);
   });
+}
+
+// Each execution environment holds about five descriptors (listener, connection, two pipes,
+// process), so 1000 of them need more than the usual soft limit of 1024: take the hard limit.
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  lim.rlim_cur = lim.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0) log_warn("cannot raise the open file limit; many environments may fail");
 }
 
 void install_signal_handlers(Running& r) {
@@ -126,7 +143,7 @@ void install_signal_handlers(Running& r) {
                ", shutting down");
       r.edge->close();  // stop accepting; busy connections close after their answer
       r.sqs.service->release_waiters();  // parked long polls answer empty, now
-      r.loop->stop();
+      stop_lambda(r.lambda, [&r] { r.loop->stop(); });  // once every runtime is gone
     });
   }
 }
@@ -137,6 +154,7 @@ int serve(const ServeOptions& options) {
   auto manifest = load_configured_manifest(options);
   if (!manifest) return kExitUsage;
 
+  raise_open_file_limit();
   Running r;
   r.manifest = std::move(*manifest);
   r.info.version = SLIPWAY_VERSION;
@@ -164,6 +182,13 @@ int serve(const ServeOptions& options) {
     return kExitFailure;
   }
   r.info.port = port.value();
+  r.lambda = start_lambda(r.manifest, *r.loop,
+                          LambdaSetup{r.info.data_dir, "http://127.0.0.1:" + std::to_string(r.info.port), r.info.seed, true});
+  r.lambda_edge.service = r.lambda.service.get();
+  r.lambda_edge.site = {r.manifest.settings.region, r.manifest.settings.account_id};
+  r.lambda_edge.limits.sync_request_bytes_max = r.manifest.limits.lambda.sync_request_bytes_max;
+  r.lambda_edge.limits.async_request_bytes_max = r.manifest.limits.lambda.async_request_bytes_max;
+  r.lambda_edge.started_us = r.info.started_us;
   install_signal_handlers(r);
   const int64_t run_id = record_start(r);
 
@@ -181,6 +206,7 @@ int serve(const ServeOptions& options) {
 
   r.edge.reset();  // its handles were closed by the shutdown above
   if (run_id) (void)store::record_run_stop(*r.store, run_id, r.clock.now_us() / core::kUsPerMs);
+  r.lambda = LambdaRuntime{};
   r.sqs = SqsRuntime{};  // finalizes its statements before the database closes
   r.store.reset();       // closes the database: everything acknowledged is on disk
   r.lock.reset();

@@ -1,0 +1,233 @@
+#include "app/lambda_host.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "http/server.h"
+#include "lambda/failures.h"
+#include "platform/log.h"
+#include "platform/loop.h"
+#include "platform/proc_memory.h"
+#include "platform/process.h"
+#include "runtime-api/handlers.h"
+
+namespace slipway::app {
+
+namespace fs = std::filesystem;
+using lambda::EnvId;
+
+namespace {
+
+// The largest body a runtime may post. Lambda's own limit (6,291,556 bytes) is the service's
+// to enforce, with the error the caller must see; this only bounds what a runaway can make the
+// daemon buffer.
+constexpr size_t kRuntimeMaxBodyBytes = 32u * 1024 * 1024;
+constexpr uint64_t kBytesPerMb = 1024 * 1024;
+
+std::string getenv_or(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : std::move(fallback);
+}
+
+runtime_api::RuntimeCall to_runtime_call(http::Request& req) {
+  namespace h = runtime_api::headers;
+  runtime_api::RuntimeCall call;
+  call.method = req.method;
+  call.path = req.path;
+  call.body = std::move(req.body);
+  call.error_type = req.header_or(h::kFunctionErrorType);
+  call.response_mode = req.header_or(h::kFunctionResponseMode);
+  if (const std::string* t = req.trailer(h::kFunctionErrorType)) call.trailer_error_type = *t;
+  if (const std::string* b = req.trailer(h::kFunctionErrorBody)) call.trailer_error_body = *b;
+  return call;
+}
+
+http::Response to_response(runtime_api::RuntimeAnswer answer) {
+  http::Response res;
+  res.status = answer.status;
+  for (auto& [name, value] : answer.headers) res.headers.push_back(http::Header{name, std::move(value)});
+  res.body = std::move(answer.body);
+  return res;
+}
+
+}  // namespace
+
+struct LambdaHost::Env {
+  EnvId id = 0;
+  std::string function;
+  std::string dir;  // <envs_dir>/<id>: TMPDIR lives below it
+  std::unique_ptr<http::Server> api;
+  std::unique_ptr<platform::ChildProcess> process;
+  uint64_t peak_bytes = 0;
+  int handles_closing = 0;
+};
+
+LambdaHost::LambdaHost(platform::Loop& loop, LambdaHostOptions options)
+    : loop_(loop), options_(std::move(options)) {}
+
+LambdaHost::~LambdaHost() = default;
+
+void LambdaHost::spawn(EnvId id, const lambda::FunctionConfig& fn, const lambda::SpawnContext& ctx) {
+  auto owned = std::make_unique<Env>();
+  Env& e = *owned;
+  e.id = id;
+  e.function = fn.name;
+  e.dir = (fs::path(options_.envs_dir) / std::to_string(id)).string();
+  envs_.emplace(id, std::move(owned));
+  if (fn.command.empty()) {
+    const std::string bootstrap = (fs::path(fn.code_uri) / "bootstrap").string();
+    std::error_code ec;
+    if (!fs::is_regular_file(bootstrap, ec)) {
+      release(id);
+      service_->on_spawn_failed(id, lambda::missing_bootstrap_reason({bootstrap}));
+      return;
+    }
+    if (::access(bootstrap.c_str(), X_OK) != 0) {
+      release(id);
+      service_->on_spawn_failed(id, lambda::exec_failure_reason(bootstrap, "permission denied"));
+      return;
+    }
+  }
+  start_listener(e);
+  if (start_process(e, fn, ctx)) service_->on_spawned(id);
+}
+
+void LambdaHost::start_listener(Env& e) {
+  const EnvId id = e.id;
+  http::ServerOptions opts;
+  opts.max_body_bytes = kRuntimeMaxBodyBytes;
+  opts.idle_timeout_ms = 0;  // a runtime's connection idles for as long as it is frozen
+  e.api = std::make_unique<http::Server>(
+      loop_,
+      [this, id](http::Request& req, http::Reply reply) {
+        runtime_api::handle_runtime_call(*service_, id, to_runtime_call(req),
+                                         [reply = std::move(reply)](runtime_api::RuntimeAnswer a) {
+                                           reply(to_response(std::move(a)));
+                                         });
+      },
+      opts);
+  auto port = e.api->listen("127.0.0.1", 0);
+  if (!port) platform::log_error("lambda: " + port.error().message);
+}
+
+bool LambdaHost::start_process(Env& e, const lambda::FunctionConfig& fn, const lambda::SpawnContext& ctx) {
+  std::error_code ec;
+  fs::create_directories(fs::path(e.dir) / "tmp", ec);
+  platform::SpawnOptions spawn;
+  spawn.argv = fn.command.empty() ? std::vector<std::string>{(fs::path(fn.code_uri) / "bootstrap").string()}
+                                  : fn.command;
+  spawn.cwd = fn.code_uri;
+  spawn.env = environment(e, fn, ctx);
+  e.process = std::make_unique<platform::ChildProcess>(loop_);
+  const EnvId id = e.id;
+  auto started = e.process->spawn(
+      spawn,
+      [this, id](std::string_view line, bool) {
+        loop_.join_pass();
+        service_->on_output(id, line);
+      },
+      [this, id](platform::ExitStatus status) {
+        on_runtime_exit(id, status.term_signal ? -1 : status.exit_code, status.term_signal);
+      });
+  if (!started) {
+    const std::string program = spawn.argv[0];
+    std::string why = started.error().message;
+    const size_t colon = why.find(": ");
+    if (colon != std::string::npos) why = why.substr(colon + 2, why.rfind(" (") - colon - 2);
+    release(id);
+    service_->on_spawn_failed(id, lambda::exec_failure_reason(program, why));
+    return false;
+  }
+  return true;
+}
+
+std::map<std::string, std::string> LambdaHost::environment(const Env& e, const lambda::FunctionConfig& fn,
+                                                          const lambda::SpawnContext& ctx) const {
+  std::map<std::string, std::string> env = fn.environment;  // reserved keys were refused by the manifest
+  const std::string ld = getenv_or("LD_LIBRARY_PATH", "");
+  const std::pair<const char*, std::string> lambda_vars[] = {
+      {"_HANDLER", fn.handler},
+      {"LAMBDA_TASK_ROOT", fn.code_uri},
+      {"LAMBDA_RUNTIME_DIR", fn.code_uri},
+      {"AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + std::to_string(e.api ? e.api->port() : 0)},
+      {"AWS_LAMBDA_FUNCTION_NAME", fn.name},
+      {"AWS_LAMBDA_FUNCTION_VERSION", ctx.function_version},
+      {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(fn.memory_mb)},
+      {"AWS_LAMBDA_LOG_GROUP_NAME", ctx.log_group},
+      {"AWS_LAMBDA_LOG_STREAM_NAME", ctx.log_stream},
+      {"AWS_LAMBDA_INITIALIZATION_TYPE", ctx.init_type},
+      {"AWS_REGION", ctx.region.empty() ? options_.region : ctx.region},
+      {"AWS_DEFAULT_REGION", ctx.region.empty() ? options_.region : ctx.region},
+      {"AWS_EXECUTION_ENV", "AWS_Lambda_provided.al2023"},
+      {"AWS_ENDPOINT_URL", options_.edge_endpoint},
+      {"TZ", ":UTC"},
+      {"LANG", "en_US.UTF-8"},
+      {"PATH", getenv_or("PATH", "/usr/local/bin:/usr/bin:/bin")},
+      {"LD_LIBRARY_PATH", fn.code_uri + "/lib" + (ld.empty() ? "" : ":" + ld)},
+      {"TMPDIR", (fs::path(e.dir) / "tmp").string()},
+  };
+  for (const auto& [k, v] : lambda_vars) env[k] = v;
+  for (const auto& [k, v] : options_.credentials) env[k] = v;
+  return env;
+}
+
+void LambdaHost::on_runtime_exit(EnvId id, int exit_status, int signal) {
+  loop_.join_pass();
+  service_->on_exit(id, exit_status, signal);
+  release(id);
+}
+
+// Closes the environment's listener and process handles and removes its files; the Env goes
+// once every handle is closed.
+void LambdaHost::release(EnvId id) {
+  auto it = envs_.find(id);
+  if (it == envs_.end()) return;
+  std::shared_ptr<Env> e(std::move(it->second));
+  envs_.erase(it);
+  ++closing_;
+  e->handles_closing = 2;
+  auto one_closed = [this, e]() {
+    if (--e->handles_closing > 0) return;
+    std::error_code ec;
+    fs::remove_all(e->dir, ec);
+    loop_.defer([e](bool) {});  // free the Env (and its server) outside its own callbacks
+    if (--closing_ == 0 && envs_.empty() && on_all_closed_) std::exchange(on_all_closed_, nullptr)();
+  };
+  if (e->api) e->api->close(one_closed); else one_closed();
+  if (e->process) e->process->close(one_closed); else one_closed();
+}
+
+void LambdaHost::kill(EnvId id) {
+  auto it = envs_.find(id);
+  if (it != envs_.end() && it->second->process) {
+    sample_memory(*it->second);
+    it->second->process->kill_group(SIGKILL);
+  }
+}
+
+void LambdaHost::sample_memory(Env& e) {
+  if (!e.process || !e.process->running()) return;
+  e.peak_bytes = std::max(e.peak_bytes, platform::sample_tree_memory(e.process->pid()).peak_hint_bytes);
+}
+
+int LambdaHost::max_memory_used_mb(EnvId id) {
+  auto it = envs_.find(id);
+  if (it == envs_.end()) return 0;
+  sample_memory(*it->second);
+  return static_cast<int>((it->second->peak_bytes + kBytesPerMb - 1) / kBytesPerMb);
+}
+
+void LambdaHost::close_all(std::function<void()> on_closed) {
+  on_all_closed_ = std::move(on_closed);
+  std::vector<EnvId> ids;
+  for (const auto& [id, e] : envs_) ids.push_back(id);
+  for (EnvId id : ids) release(id);
+  if (closing_ == 0 && on_all_closed_) std::exchange(on_all_closed_, nullptr)();
+}
+
+}  // namespace slipway::app

@@ -1,0 +1,76 @@
+// LambdaHost: the execution environments as real processes (lambda::Processes over libuv).
+//
+// Owns, per environment: its Runtime API listener (an http::Server on an ephemeral 127.0.0.1
+// port, on the loop thread: no thread per environment), its runtime process (its own process
+// group), its TMPDIR under the data dir, and the peak memory seen for its process tree.
+//
+// spawn() checks the entry point (CodeUri/bootstrap must exist and be executable, or Command's
+// program must start), starts the listener, then the process with the Lambda environment
+// variables (spec/lambda.md §2) and AWS_ENDPOINT_URL pointing at the edge port. Every call into
+// the LambdaService from a process or socket callback joins the loop's pass first.
+//
+// Teardown: when the runtime exits, the listener closes and the environment's files go; the
+// service is told through on_exit. close_all() at shutdown kills every group and closes
+// everything.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "lambda/ports.h"
+#include "lambda/service.h"
+
+namespace slipway::platform {
+class Loop;
+}
+
+namespace slipway::app {
+
+struct LambdaHostOptions {
+  std::string edge_endpoint;   // "http://127.0.0.1:4566": AWS_ENDPOINT_URL for the runtimes
+  std::string region = "us-east-1";
+  std::string envs_dir;        // <data-dir>/envs: one TMPDIR per environment below it
+  std::map<std::string, std::string> credentials;  // AWS_ACCESS_KEY_ID, ... given to runtimes
+};
+
+class LambdaHost : public lambda::Processes {
+ public:
+  LambdaHost(platform::Loop& loop, LambdaHostOptions options);
+  ~LambdaHost() override;
+  LambdaHost(const LambdaHost&) = delete;
+  LambdaHost& operator=(const LambdaHost&) = delete;
+
+  // REQUIRES: called once, before any spawn().
+  void attach(lambda::LambdaService& service) { service_ = &service; }
+
+  void spawn(lambda::EnvId env, const lambda::FunctionConfig& fn, const lambda::SpawnContext& ctx) override;
+  void kill(lambda::EnvId env) override;
+  int max_memory_used_mb(lambda::EnvId env) override;
+
+  // Loop thread: kills every environment and closes its handles; `on_closed` runs when all are.
+  void close_all(std::function<void()> on_closed);
+
+  size_t live_environments() const { return envs_.size(); }
+
+ private:
+  struct Env;
+  void start_listener(Env& e);
+  bool start_process(Env& e, const lambda::FunctionConfig& fn, const lambda::SpawnContext& ctx);
+  std::map<std::string, std::string> environment(const Env& e, const lambda::FunctionConfig& fn,
+                                                 const lambda::SpawnContext& ctx) const;
+  void on_runtime_exit(lambda::EnvId id, int exit_status, int signal);
+  void release(lambda::EnvId id);
+  void sample_memory(Env& e);
+
+  platform::Loop& loop_;
+  LambdaHostOptions options_;
+  lambda::LambdaService* service_ = nullptr;
+  std::unordered_map<lambda::EnvId, std::unique_ptr<Env>> envs_;
+  size_t closing_ = 0;  // environments whose handles are still closing
+  std::function<void()> on_all_closed_;
+};
+
+}  // namespace slipway::app

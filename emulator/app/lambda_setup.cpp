@@ -1,0 +1,90 @@
+#include "app/lambda_setup.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/rng.h"
+#include "platform/log.h"
+#include "platform/loop.h"
+
+namespace slipway::app {
+
+namespace {
+
+lambda::FunctionConfig to_config(const FunctionSpec& f) {
+  lambda::FunctionConfig c;
+  c.name = f.name;
+  c.handler = f.handler;
+  c.code_uri = f.code_uri;
+  c.command = f.command;
+  c.memory_mb = f.memory_mb;
+  c.timeout_s = f.timeout_s;
+  c.reserved_concurrency = f.reserved_concurrency;
+  c.environment = f.environment;
+  return c;
+}
+
+// The runtimes' credentials: the daemon's own when it has them (so a function's SDK signs as
+// the user expects), else fixed local ones. slipway does not check signatures.
+std::map<std::string, std::string> runtime_credentials() {
+  std::map<std::string, std::string> creds;
+  for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}) {
+    const char* v = std::getenv(name);
+    if (v && *v) creds[name] = v;
+  }
+  if (!creds.count("AWS_ACCESS_KEY_ID")) {
+    creds["AWS_ACCESS_KEY_ID"] = "AKIASLIPWAYLOCAL0001";
+    creds["AWS_SECRET_ACCESS_KEY"] = "slipway-local-secret-access-key";
+    creds["AWS_SESSION_TOKEN"] = "slipway-local-session-token";
+  }
+  return creds;
+}
+
+}  // namespace
+
+void FunctionLogs::append(const std::string& function, const std::string& log_stream, core::TimeUs at,
+                          std::string_view line) {
+  files_.append(function, log_stream, at, line);
+  if (echo_) {
+    std::fprintf(stderr, "%s %s %.*s\n", platform::iso8601_utc(at).c_str(), function.c_str(),
+                 static_cast<int>(line.size()), line.data());
+  }
+}
+
+LambdaRuntime start_lambda(const Manifest& manifest, platform::Loop& loop, const LambdaSetup& setup) {
+  LambdaRuntime rt;
+  rt.ids = std::make_unique<core::IdGen>(core::Rng(setup.seed).fork("lambda"));
+  rt.logs = std::make_unique<FunctionLogs>(setup.data_dir, setup.echo_logs);
+  LambdaHostOptions host;
+  host.edge_endpoint = setup.edge_endpoint;
+  host.region = manifest.settings.region;
+  host.envs_dir = (std::filesystem::path(setup.data_dir) / "envs").string();
+  host.credentials = runtime_credentials();
+  std::error_code ec;
+  std::filesystem::remove_all(host.envs_dir, ec);  // left over by a daemon that was killed
+  rt.host = std::make_unique<LambdaHost>(loop, host);
+  lambda::LambdaOptions options;
+  options.region = manifest.settings.region;
+  options.account_id = manifest.settings.account_id;
+  options.account_concurrency = manifest.settings.concurrent_executions;
+  options.sync_response_bytes_max = manifest.limits.lambda.sync_response_bytes_max;
+  rt.service = std::make_unique<lambda::LambdaService>(loop.clock(), loop.timers(), *rt.ids, *rt.host, *rt.logs,
+                                                       options);
+  rt.host->attach(*rt.service);
+  std::vector<lambda::FunctionConfig> functions;
+  for (const FunctionSpec& f : manifest.functions) functions.push_back(to_config(f));
+  rt.service->configure(std::move(functions));
+  return rt;
+}
+
+void stop_lambda(LambdaRuntime& lambda, std::function<void()> on_closed) {
+  if (!lambda.service) {
+    if (on_closed) on_closed();
+    return;
+  }
+  lambda.service->shutdown();
+  lambda.host->close_all(std::move(on_closed));
+}
+
+}  // namespace slipway::app

@@ -1,0 +1,136 @@
+#include "http/lambda_routes.h"
+
+#include <atomic>
+#include <cstdio>
+#include <random>
+
+namespace slipway::http {
+
+namespace {
+
+namespace rest = lambda_rest;
+using lambda::InvokeOutcome;
+
+std::string next_request_id() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  const uint64_t a = rng(), b = rng();
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
+                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3FFF)),
+                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+rest::FunctionView view_of(const lambda::FunctionConfig& fn, const LambdaEdge& edge) {
+  rest::FunctionView v;
+  v.name = fn.name;
+  v.handler = fn.handler;
+  v.code_uri = fn.command.empty() ? fn.code_uri : std::string();
+  v.command = fn.command;
+  v.memory_mb = fn.memory_mb;
+  v.timeout_s = fn.timeout_s;
+  v.environment = fn.environment;
+  v.reserved_concurrency = fn.reserved_concurrency;
+  v.last_modified_us = edge.started_us;
+  return v;
+}
+
+lambda::InvocationType to_core(rest::InvocationType t) {
+  switch (t) {
+    case rest::InvocationType::kEvent: return lambda::InvocationType::kEvent;
+    case rest::InvocationType::kDryRun: return lambda::InvocationType::kDryRun;
+    default: return lambda::InvocationType::kRequestResponse;
+  }
+}
+
+Response render_outcome(const InvokeOutcome& o, const std::string& fallback_id, bool tail) {
+  const std::string& id = o.request_id.empty() ? fallback_id : o.request_id;
+  switch (o.kind) {
+    case InvokeOutcome::Kind::kOk:
+    case InvokeOutcome::Kind::kFunctionError: {
+      rest::InvokeOutcome out;
+      out.payload = o.payload;
+      if (o.kind == InvokeOutcome::Kind::kFunctionError) out.function_error = o.function_error;
+      if (tail) out.log_tail = o.log_tail;
+      return rest::encode_invoke_result(out, id);
+    }
+    case InvokeOutcome::Kind::kThrottled: return rest::encode_throttled(o.throttle_reason, 1, id);
+    case InvokeOutcome::Kind::kNotFound:
+      return rest::encode_error({rest::LambdaErrorCode::kResourceNotFound, o.payload}, id);
+    case InvokeOutcome::Kind::kAccepted: return rest::encode_invoke_accepted(id);
+    case InvokeOutcome::Kind::kDryRun: return rest::encode_dry_run(id);
+    case InvokeOutcome::Kind::kServiceError:
+    default: return rest::encode_error({rest::LambdaErrorCode::kService, o.payload}, id);
+  }
+}
+
+void invoke(const Request& req, const std::string& function, Reply reply, const LambdaEdge& edge,
+            const std::string& request_id) {
+  auto decoded = rest::decode_invoke(req, function, edge.site, edge.limits);
+  if (!decoded.ok()) {
+    reply(rest::encode_error(decoded.error(), request_id));
+    return;
+  }
+  rest::InvokeRequest& in = decoded.value();
+  const lambda::FunctionConfig* fn = edge.service->find_function(in.target.name);
+  if (auto missing = rest::check_target(in.target, fn != nullptr)) {
+    reply(rest::encode_error(*missing, request_id));
+    return;
+  }
+  lambda::InvokeRequest call;
+  call.function = fn->name;
+  call.payload = std::move(in.payload);
+  call.type = to_core(in.type);
+  call.client_context = in.client_context.value_or(std::string());
+  call.trace_id = in.trace_id.value_or(std::string());
+  call.tail_log = in.log_tail;
+  const bool tail = in.log_tail;
+  edge.service->invoke(std::move(call), [reply = std::move(reply), request_id, tail](InvokeOutcome outcome) {
+    reply(render_outcome(outcome, request_id, tail));
+  });
+}
+
+}  // namespace
+
+bool is_lambda_request(const Request& request) { return rest::is_lambda_path(request.path); }
+
+void handle_lambda(const Request& req, Reply reply, const LambdaEdge& edge) {
+  const std::string request_id = next_request_id();
+  auto route = rest::match_route(req.method, req.path);
+  if (!route.ok()) {
+    reply(rest::encode_error(route.error(), request_id));
+    return;
+  }
+  const rest::LambdaRoute& r = route.value();
+  if (r.kind == rest::RouteKind::kInvoke) {
+    invoke(req, r.function, std::move(reply), edge, request_id);
+    return;
+  }
+  if (r.kind == rest::RouteKind::kListFunctions) {
+    auto list = rest::decode_list_functions(req);
+    if (!list.ok()) {
+      reply(rest::encode_error(list.error(), request_id));
+      return;
+    }
+    std::vector<rest::FunctionView> views;
+    for (const lambda::FunctionConfig* fn : edge.service->functions()) views.push_back(view_of(*fn, edge));
+    reply(rest::encode_list_functions(std::move(views), list.value(), edge.site, request_id));
+    return;
+  }
+  auto target = rest::resolve_target(r.function, rest::query_qualifier(req), edge.site);
+  if (!target.ok()) {
+    reply(rest::encode_error(target.error(), request_id));
+    return;
+  }
+  const lambda::FunctionConfig* fn = edge.service->find_function(target.value().name);
+  if (auto missing = rest::check_target(target.value(), fn != nullptr)) {
+    reply(rest::encode_error(*missing, request_id));
+    return;
+  }
+  reply(r.kind == rest::RouteKind::kGetFunction
+            ? rest::encode_get_function(view_of(*fn, edge), edge.site, request_id)
+            : rest::encode_get_function_configuration(view_of(*fn, edge), edge.site, request_id));
+}
+
+}  // namespace slipway::http
