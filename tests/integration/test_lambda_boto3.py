@@ -4,7 +4,6 @@ aws-lambda-cpp (fixtures/runtimes/README.md). Expected values come from the spec
 (/work/shared/spec/lambda.md §1-§5) and AWS's documentation; one daemon serves the whole class."""
 import base64
 import json
-import math
 import os
 import re
 import unittest
@@ -203,8 +202,9 @@ class Boto3LambdaTest(LambdaTestCase):
     # -- logs ------------------------------------------------------------------------------------
 
     def test_log_tail_cold_and_warm(self):
-        # On a cold start the runtime's output pipes race its /response: a few cold starts in a
-        # row make a lost or late line show (about 1 in 3 did, each, when written).
+        # The runtime's output pipes race its /response. When this was written, the lines were
+        # often lost from the Tail (logged after REPORT instead), mostly on cold starts: in about
+        # half the daemon runs, on every cold start. Several of them give the race more chances.
         for attempt in range(5):
             if attempt:
                 self.invoke_failing("logs", {"action": "crash"})
@@ -221,8 +221,8 @@ class Boto3LambdaTest(LambdaTestCase):
         m = self.report_fields(r, request_id)
         self.assertEqual(m["init"] is not None, start == "cold", m.group(0))
         self.assertTrue(0 < int(m["max_memory"]) < 128, m.group(0))
-        duration = float(m["duration"]) + float(m["init"] or 0)
-        self.assertTrue(math.ceil(duration) <= int(m["billed"]) <= math.ceil(duration) + 1, m.group(0))
+        duration = float(m["duration"]) + float(m["init"] or 0)  # billed: their sum, rounded up
+        self.assertTrue(duration - 0.02 <= int(m["billed"]) < duration + 1.02, m.group(0))
         text = decode_log_result(r["LogResult"])
         self.assertLessEqual(len(text.encode()), 4096)
         tail = text.split("\n")

@@ -68,7 +68,7 @@ test('invoke: LogType Tail', async () => {
   assert.ok(Buffer.byteLength(text) <= 4096);
   const lines = text.split('\n');
   assert.equal(lines[0], `START RequestId: ${id} Version: $LATEST`);
-  assert.ok(lines.includes('from js'), text);
+  assert.ok(lines.includes('from js'), `a line printed before the response is missing from the Tail:\n${text}`);
   assert.equal(lines.at(-3), `END RequestId: ${id}`);
   assert.match(lines.at(-2), new RegExp(`^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d\\d ms`
     + '\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB'
