@@ -64,7 +64,7 @@ struct Transition {
   EnvState to;
 };
 
-inline constexpr std::array<Transition, 25> kTransitions{{
+inline constexpr std::array<Transition, 24> kTransitions{{
     {EnvState::kSpawning, EnvEvent::kSpawned, EnvState::kStarting},
     {EnvState::kSpawning, EnvEvent::kSpawnFailed, EnvState::kDead},
     {EnvState::kSpawning, EnvEvent::kInitTimeout, EnvState::kDead},
@@ -89,8 +89,6 @@ inline constexpr std::array<Transition, 25> kTransitions{{
     {EnvState::kFinishing, EnvEvent::kProcessExited, EnvState::kDead},
     {EnvState::kFinishing, EnvEvent::kKill, EnvState::kDead},
     {EnvState::kDead, EnvEvent::kProcessExited, EnvState::kDead},
-    // Re-killing a Dead environment is harmless (shutdown after a timeout's kill).
-    {EnvState::kDead, EnvEvent::kKill, EnvState::kDead},
 }};
 
 // The state `event` leads to from `from`, or nothing when the pair is not allowed.
