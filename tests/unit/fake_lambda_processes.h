@@ -34,9 +34,11 @@ class FakeProcesses final : public Processes {
   std::map<EnvId, int> memory_mb;    // max_memory_used_mb answers; 20 when unset
   LambdaService* svc = nullptr;
   bool exit_on_kill = true;          // report on_exit(-1, SIGKILL) from inside kill()
+  bool report_spawned = false;       // report on_spawned from inside spawn()
 
   void spawn(EnvId env, const FunctionConfig& fn, const SpawnContext& ctx) override {
     spawns.push_back(Spawn{env, fn.name, ctx});
+    if (svc != nullptr && report_spawned) svc->on_spawned(env);
   }
   void kill(EnvId env) override {
     kills.push_back(env);

@@ -223,3 +223,22 @@ TEST_CASE("lambda a missing bootstrap fails the invoke with Runtime.InvalidEntry
   CHECK(h.svc->stats().functions[0].concurrency_in_use == 0);
   CHECK(h.svc->stats().functions[0].envs.dead == 0);
 }
+
+TEST_CASE("lambda a runtime that answers but never returns to /next is killed at the deadline") {
+  LambdaHarness h({make_function("fn", 3)});
+  auto first = h.invoke("fn");
+  const EnvId env = h.last_env();
+  auto p = h.start_delivered(env);
+  h.advance_ms(1000);
+  h.respond(env, *p);
+  CHECK(first->kind() == Kind::kOk);
+  auto second = h.invoke("fn");  // waits for the Finishing environment's /next
+  CHECK(h.procs.spawns.size() == 1);
+  h.advance_ms(2000);  // the first invocation's deadline
+  CHECK(h.procs.kills == std::vector<EnvId>{env});
+  CHECK(h.logs.starting_with("REPORT").size() == 1);  // the answered invocation is not re-reported
+  REQUIRE(h.procs.spawns.size() == 2);                // the waiting invoke moved to a new one
+  auto p2 = h.start_delivered(h.last_env());
+  h.respond(h.last_env(), *p2, "\"second\"");
+  CHECK(second->outcome.payload == "\"second\"");
+}

@@ -247,3 +247,30 @@ TEST_CASE("lambda shutdown kills every environment and answers pending invokes")
   h.svc->on_spawned(h.procs.spawns[1].env);
   CHECK(h.procs.kills.back() == h.procs.spawns[1].env);
 }
+
+TEST_CASE("lambda callbacks and adapter reports may call back into the service") {
+  LambdaHarness h({make_function("fn")});
+  h.procs.report_spawned = true;  // on_spawned from inside spawn(), as a synchronous adapter does
+  std::vector<std::string> answers;
+  std::function<void(int)> chain = [&](int left) {
+    InvokeRequest req;
+    req.function = "fn";
+    req.payload = std::to_string(left);
+    h.svc->invoke(req, [&, left](InvokeOutcome o) {
+      answers.push_back(o.payload);
+      if (left > 1) chain(left - 1);  // the next invoke from inside the previous one's answer
+    });
+  };
+  chain(3);
+  const EnvId env = h.last_env();
+  CHECK(h.state(env) == EnvState::kStarting);
+  // The runtime answers every event it gets.
+  std::function<void(NextEvent)> serve = [&](NextEvent ev) {
+    CHECK(h.svc->response(env, ev.request_id, "\"r" + ev.payload + "\"").status == 202);
+    CHECK(h.svc->next(env, serve).status == 200);
+  };
+  CHECK(h.svc->next(env, serve).status == 200);
+  CHECK(answers == std::vector<std::string>{"\"r3\"", "\"r2\"", "\"r1\""});
+  CHECK(h.procs.spawns.size() == 1);
+  CHECK(h.state(env) == EnvState::kIdle);
+}
