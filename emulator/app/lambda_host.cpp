@@ -105,6 +105,7 @@ void LambdaHost::start_listener(Env& e) {
   e.api = std::make_unique<http::Server>(
       loop_,
       [this, id](http::Request& req, http::Reply reply) {
+        on_runtime_call(id);
         runtime_api::handle_runtime_call(*service_, id, to_runtime_call(req),
                                          [reply = std::move(reply)](runtime_api::RuntimeAnswer a) {
                                            reply(to_response(std::move(a)));
@@ -163,12 +164,11 @@ std::map<std::string, std::string> LambdaHost::environment(const Env& e, const l
       {"AWS_LAMBDA_INITIALIZATION_TYPE", ctx.init_type},
       {"AWS_REGION", ctx.region.empty() ? options_.region : ctx.region},
       {"AWS_DEFAULT_REGION", ctx.region.empty() ? options_.region : ctx.region},
-      {"AWS_EXECUTION_ENV", "AWS_Lambda_provided.al2023"},
       {"AWS_ENDPOINT_URL", options_.edge_endpoint},
       {"TZ", ":UTC"},
       {"LANG", "en_US.UTF-8"},
       {"PATH", getenv_or("PATH", "/usr/local/bin:/usr/bin:/bin")},
-      {"LD_LIBRARY_PATH", fn.code_uri + "/lib" + (ld.empty() ? "" : ":" + ld)},
+      {"LD_LIBRARY_PATH", fn.code_uri + ":" + fn.code_uri + "/lib" + (ld.empty() ? "" : ":" + ld)},
       {"TMPDIR", (fs::path(e.dir) / "tmp").string()},
   };
   for (const auto& [k, v] : lambda_vars) env[k] = v;
@@ -200,6 +200,16 @@ void LambdaHost::release(EnvId id) {
   };
   if (e->api) e->api->close(one_closed); else one_closed();
   if (e->process) e->process->close(one_closed); else one_closed();
+}
+
+// Every Runtime API call is a moment the runtime is alive and between steps: sample its memory
+// (so even an invocation that crashes has a measured Max Memory Used) and take in what it printed
+// (so its lines precede the END line of the invocation it answers).
+void LambdaHost::on_runtime_call(EnvId id) {
+  auto it = envs_.find(id);
+  if (it == envs_.end() || !it->second->process) return;
+  sample_memory(*it->second);
+  it->second->process->drain_output();
 }
 
 void LambdaHost::kill(EnvId id) {

@@ -62,6 +62,7 @@ class LambdaHost : public lambda::Processes {
   std::map<std::string, std::string> environment(const Env& e, const lambda::FunctionConfig& fn,
                                                  const lambda::SpawnContext& ctx) const;
   void on_runtime_exit(lambda::EnvId id, int exit_status, int signal);
+  void on_runtime_call(lambda::EnvId id);
   void release(lambda::EnvId id);
   void sample_memory(Env& e);
 

@@ -1,7 +1,10 @@
 #include "platform/process.h"
 
 #include <signal.h>
+#include <unistd.h>
 #include <uv.h>
+
+#include <cerrno>
 
 #include <cstring>
 
@@ -180,6 +183,21 @@ core::Status ChildProcess::spawn(const SpawnOptions& options, OnLine on_line, On
         });
   }
   return core::Ok{};
+}
+
+void ChildProcess::drain_output() {
+  Impl& s = *impl_;
+  if (!s.spawned) return;
+  for (Impl::Stream* st : {&s.out, &s.err}) {
+    if (st->eof) continue;
+    uv_os_fd_t fd = -1;
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(&st->pipe), &fd) != 0) continue;
+    for (;;) {  // libuv made the pipe non-blocking: this stops at EAGAIN; EOF is libuv's to see
+      const ssize_t n = ::read(fd, shared_read_buffer(), kReadChunkBytes);
+      if (n <= 0) break;
+      s.deliver(*st, std::string_view(shared_read_buffer(), static_cast<size_t>(n)));
+    }
+  }
 }
 
 void ChildProcess::kill_group(int signum) {

@@ -61,6 +61,11 @@ class ChildProcess {
   // Sends `signum` to the child's process group. No-op once it has exited.
   void kill_group(int signum);
 
+  // Delivers, now, every complete line already sitting in the pipes. A runtime that prints and
+  // then posts its response wrote the lines first: calling this when the response arrives puts
+  // them in the log before the invocation's END line.
+  void drain_output();
+
   // Releases the handles; `on_closed` runs when they are all closed. Kills the group first if
   // it still runs.
   void close(std::function<void()> on_closed);

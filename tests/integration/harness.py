@@ -46,7 +46,8 @@ class Daemon:
         self.stdout_lines = []
         # stderr goes to a file, not a pipe: the daemon echoes every function log line there,
         # and a pipe nobody drains during the test would fill and stall it.
-        self._stderr_file = tempfile.TemporaryFile(mode="w+", prefix="slipway-stderr-")
+        # Functions may print any bytes: decode leniently.
+        self._stderr_file = tempfile.TemporaryFile(mode="w+", prefix="slipway-stderr-", errors="replace")
 
     def stderr_text(self):
         """Everything the daemon wrote to stderr so far."""
@@ -113,5 +114,6 @@ class Daemon:
 
     def __exit__(self, *exc):
         self.kill()
+        self._stderr_file.close()
         if self._own_tmp:
             self._own_tmp.cleanup()
