@@ -135,7 +135,7 @@ struct FunctionStats {
   EnvCounts envs;
   int concurrency_in_use = 0;  // environments that count against a limit (all but Idle and Dead)
   size_t async_queued = 0;
-  uint64_t invocations = 0;    // accepted invokes (sync and async), DryRun excluded
+  uint64_t invocations = 0;    // invokes admitted (sync and async, throttled included), DryRun excluded
   uint64_t throttles = 0;
   uint64_t cold_starts = 0;    // environments spawned
 };
