@@ -47,6 +47,10 @@ Options:
   --seed N             seed every random choice (ids, fault decisions); printed at start
   --durability MODE    normal (default; survives kill -9) or full (fsync each commit;
                        survives power loss too)
+  --idle-timeout S     seconds an idle execution environment is kept warm before it is
+                       stopped (default 600)
+  --function-logs WHERE  'echo' (default): function log lines go to <data-dir>/logs and to
+                       stderr; 'files': only to <data-dir>/logs (read them with slipway logs)
   -h, --help           this help
 
 When ready, prints one line on stdout: "slipway: listening on HOST:PORT".
@@ -100,6 +104,14 @@ int apply_serve_option(std::string_view name, const std::string& value, ServeOpt
     if (value != "normal" && value != "full")
       return usage_error("--durability expects 'normal' or 'full', got '" + value + "'", "serve ");
     o.durability_full = value == "full";
+  } else if (name == "--idle-timeout") {
+    if (!parse_number(value, o.idle_timeout_s) || o.idle_timeout_s < 1)
+      return usage_error("--idle-timeout expects a whole number of seconds, at least 1, got '" + value + "'",
+                         "serve ");
+  } else if (name == "--function-logs") {
+    if (value != "echo" && value != "files")
+      return usage_error("--function-logs expects 'echo' or 'files', got '" + value + "'", "serve ");
+    o.echo_function_logs = value == "echo";
   }
   if ((name == "--config" || name == "--host" || name == "--data-dir") && value.empty())
     return usage_error(std::string(name) + " expects a value", "serve ");
@@ -107,8 +119,8 @@ int apply_serve_option(std::string_view name, const std::string& value, ServeOpt
 }
 
 int run_serve(Args args) {
-  static constexpr std::string_view kValued[] = {"--config", "--port",  "--host",
-                                                  "--data-dir", "--seed", "--durability"};
+  static constexpr std::string_view kValued[] = {"--config", "--port",       "--host",         "--data-dir",
+                                                  "--seed",   "--durability", "--idle-timeout", "--function-logs"};
   ServeOptions options;
   while (!args.done()) {
     std::string_view arg = args.items[args.next++];

@@ -183,7 +183,8 @@ int serve(const ServeOptions& options) {
   }
   r.info.port = port.value();
   r.lambda = start_lambda(r.manifest, *r.loop,
-                          LambdaSetup{r.info.data_dir, "http://127.0.0.1:" + std::to_string(r.info.port), r.info.seed, true});
+                          LambdaSetup{r.info.data_dir, "http://127.0.0.1:" + std::to_string(r.info.port), r.info.seed,
+                                      options.echo_function_logs, options.idle_timeout_s * 1000LL});
   r.lambda_edge.service = r.lambda.service.get();
   r.lambda_edge.site = {r.manifest.settings.region, r.manifest.settings.account_id};
   r.lambda_edge.limits.sync_request_bytes_max = r.manifest.limits.lambda.sync_request_bytes_max;

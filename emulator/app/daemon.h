@@ -22,6 +22,8 @@ struct ServeOptions {
   std::string data_dir = ".slipway";
   std::optional<uint64_t> seed;   // absent: drawn from the OS and printed
   bool durability_full = false;   // synchronous=FULL: survive power loss, not only kill -9
+  int idle_timeout_s = 600;       // an idle execution environment is stopped after this
+  bool echo_function_logs = true; // function log lines also go to stderr
 };
 
 // Exit codes, as documented in `slipway --help`.

@@ -69,6 +69,7 @@ LambdaRuntime start_lambda(const Manifest& manifest, platform::Loop& loop, const
   options.account_id = manifest.settings.account_id;
   options.account_concurrency = manifest.settings.concurrent_executions;
   options.sync_response_bytes_max = manifest.limits.lambda.sync_response_bytes_max;
+  options.idle_timeout_ms = setup.idle_timeout_ms;
   rt.service = std::make_unique<lambda::LambdaService>(loop.clock(), loop.timers(), *rt.ids, *rt.host, *rt.logs,
                                                        options);
   rt.host->attach(*rt.service);

@@ -45,6 +45,7 @@ struct LambdaSetup {
   std::string edge_endpoint;  // http://127.0.0.1:<edge port>
   uint64_t seed = 0;
   bool echo_logs = true;
+  int64_t idle_timeout_ms = 600'000;
 };
 
 // Loop thread, before the loop runs.

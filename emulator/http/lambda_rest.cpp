@@ -277,7 +277,8 @@ LambdaResult<Target> resolve_target(std::string_view function_name, std::string_
 }
 
 std::string query_qualifier(const Request& request) {
-  const std::string* v = FormParams::parse(request.query).get("Qualifier");
+  const FormParams params = FormParams::parse(request.query);  // `v` points into it
+  const std::string* v = params.get("Qualifier");
   return v ? *v : std::string();
 }
 
