@@ -1075,7 +1075,7 @@ TEST_CASE("manifest: fixtures load through load_manifest") {
     CHECK(transform.name == "transform");
     CHECK(transform.memory_mb == 256);
     CHECK(transform.code_uri ==
-          std::filesystem::absolute(dir / "../functions/echo").lexically_normal().string());
+          std::filesystem::absolute(dir / "../functions/transform").lexically_normal().string());
     const auto& deliver = m.functions[1];
     CHECK(deliver.name == "deliver");
     CHECK(deliver.memory_mb == 128);
