@@ -182,9 +182,14 @@ int serve(const ServeOptions& options) {
     return kExitFailure;
   }
   r.info.port = port.value();
-  r.lambda = start_lambda(r.manifest, *r.loop,
-                          LambdaSetup{r.info.data_dir, "http://127.0.0.1:" + std::to_string(r.info.port), r.info.seed,
-                                      options.echo_function_logs, options.idle_timeout_s * 1000LL});
+  auto lambda = start_lambda(r.manifest, *r.loop, *r.store,
+                             LambdaSetup{r.info.data_dir, "http://127.0.0.1:" + std::to_string(r.info.port),
+                                         r.info.seed, options.echo_function_logs, options.idle_timeout_s * 1000LL});
+  if (!lambda) {
+    std::fprintf(stderr, "slipway: %s\n", lambda.error().message.c_str());
+    return kExitFailure;
+  }
+  r.lambda = std::move(lambda).value();
   r.lambda_edge.service = r.lambda.service.get();
   r.lambda_edge.site = {r.manifest.settings.region, r.manifest.settings.account_id};
   r.lambda_edge.limits.sync_request_bytes_max = r.manifest.limits.lambda.sync_request_bytes_max;
@@ -197,6 +202,9 @@ int serve(const ServeOptions& options) {
            r.info.data_dir);
   if (r.sqs.restored_messages > 0)
     log_info("sqs: restored " + std::to_string(r.sqs.restored_messages) + " messages");
+  if (r.lambda.restored_events > 0)
+    log_info("lambda: queued again " + std::to_string(r.lambda.restored_events) +
+             " Event invocations accepted before the restart");
   log_info(r.info.manifest_path.empty() ? "no manifest: serving a bare daemon"
                                         : "manifest " + r.info.manifest_path + ": " +
                                               describe_pipeline(r.manifest));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "http/server.h"
@@ -135,6 +136,7 @@ bool LambdaHost::start_process(Env& e, const lambda::FunctionConfig& fn, const l
       [this, id](platform::ExitStatus status) {
         on_runtime_exit(id, status.term_signal ? -1 : status.exit_code, status.term_signal);
       });
+  if (started) record_pid(e);
   if (!started) {
     const std::string program = spawn.argv[0];
     std::string why = started.error().message;
@@ -174,6 +176,13 @@ std::map<std::string, std::string> LambdaHost::environment(const Env& e, const l
   for (const auto& [k, v] : lambda_vars) env[k] = v;
   for (const auto& [k, v] : options_.credentials) env[k] = v;
   return env;
+}
+
+// <envs_dir>/<id>/pid holds "<pid> <start time>": if the daemon is killed, its runtimes (each
+// in a session of its own) outlive it, and the next daemon stops them (stop_orphaned_runtimes).
+void LambdaHost::record_pid(const Env& e) {
+  const pid_t pid = e.process->pid();
+  std::ofstream(fs::path(e.dir) / "pid") << pid << ' ' << platform::process_start_time(pid) << '\n';
 }
 
 void LambdaHost::on_runtime_exit(EnvId id, int exit_status, int signal) {
@@ -230,6 +239,21 @@ int LambdaHost::max_memory_used_mb(EnvId id) {
   if (it == envs_.end()) return 0;
   sample_memory(*it->second);
   return static_cast<int>((it->second->peak_bytes + kBytesPerMb - 1) / kBytesPerMb);
+}
+
+int stop_orphaned_runtimes(const std::string& envs_dir) {
+  int stopped = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(envs_dir, ec)) {
+    std::ifstream in(entry.path() / "pid");
+    long pid = 0;
+    unsigned long long start = 0;
+    if (!(in >> pid >> start) || pid <= 1) continue;
+    // The same pid with the same start time is the same process, not a reused pid.
+    if (platform::process_start_time(static_cast<pid_t>(pid)) != start) continue;
+    if (::kill(-static_cast<pid_t>(pid), SIGKILL) == 0) ++stopped;
+  }
+  return stopped;
 }
 
 void LambdaHost::close_all(std::function<void()> on_closed) {

@@ -63,6 +63,7 @@ class LambdaHost : public lambda::Processes {
                                                  const lambda::SpawnContext& ctx) const;
   void on_runtime_exit(lambda::EnvId id, int exit_status, int signal);
   void on_runtime_call(lambda::EnvId id);
+  void record_pid(const Env& e);
   void release(lambda::EnvId id);
   void sample_memory(Env& e);
 
@@ -73,5 +74,9 @@ class LambdaHost : public lambda::Processes {
   size_t closing_ = 0;  // environments whose handles are still closing
   std::function<void()> on_all_closed_;
 };
+
+// Kills the process groups of runtimes a previous daemon on `envs_dir` left running (it was
+// killed, so it could not stop them). Returns how many it stopped.
+int stop_orphaned_runtimes(const std::string& envs_dir);
 
 }  // namespace slipway::app

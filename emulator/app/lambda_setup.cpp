@@ -52,8 +52,13 @@ void FunctionLogs::append(const std::string& function, const std::string& log_st
   }
 }
 
-LambdaRuntime start_lambda(const Manifest& manifest, platform::Loop& loop, const LambdaSetup& setup) {
+core::Result<LambdaRuntime> start_lambda(const Manifest& manifest, platform::Loop& loop, store::Store& store,
+                                         const LambdaSetup& setup) {
   LambdaRuntime rt;
+  rt.async_store = std::make_unique<store::SqliteAsyncQueuePersistence>(store);
+  if (auto ready = rt.async_store->ready(); !ready) return ready.error();
+  auto snapshot = store::load_async_snapshot(store);
+  if (!snapshot) return snapshot.error();
   rt.ids = std::make_unique<core::IdGen>(core::Rng(setup.seed).fork("lambda"));
   rt.logs = std::make_unique<FunctionLogs>(setup.data_dir, setup.echo_logs);
   LambdaHostOptions host;
@@ -61,6 +66,8 @@ LambdaRuntime start_lambda(const Manifest& manifest, platform::Loop& loop, const
   host.region = manifest.settings.region;
   host.envs_dir = (std::filesystem::path(setup.data_dir) / "envs").string();
   host.credentials = runtime_credentials();
+  if (int stopped = stop_orphaned_runtimes(host.envs_dir); stopped > 0)
+    platform::log_warn("lambda: stopped " + std::to_string(stopped) + " runtime processes a killed daemon left running");
   std::error_code ec;
   std::filesystem::remove_all(host.envs_dir, ec);  // left over by a daemon that was killed
   rt.host = std::make_unique<LambdaHost>(loop, host);
@@ -70,12 +77,19 @@ LambdaRuntime start_lambda(const Manifest& manifest, platform::Loop& loop, const
   options.account_concurrency = manifest.settings.concurrent_executions;
   options.sync_response_bytes_max = manifest.limits.lambda.sync_response_bytes_max;
   options.idle_timeout_ms = setup.idle_timeout_ms;
+  options.async_persistence = rt.async_store.get();
   rt.service = std::make_unique<lambda::LambdaService>(loop.clock(), loop.timers(), *rt.ids, *rt.host, *rt.logs,
                                                        options);
   rt.host->attach(*rt.service);
   std::vector<lambda::FunctionConfig> functions;
   for (const FunctionSpec& f : manifest.functions) functions.push_back(to_config(f));
   rt.service->configure(std::move(functions));
+  rt.restored_events = snapshot.value().events.size();
+  if (rt.restored_events > 0) {
+    if (auto begun = store.begin(); !begun) return begun.error();
+    rt.service->restore_async(snapshot.value());
+    if (auto committed = store.commit(); !committed) return committed.error();
+  }
   return rt;
 }
 

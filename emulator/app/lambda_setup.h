@@ -1,6 +1,7 @@
 // Brings up Lambda at daemon start: the functions of the manifest, the process host that runs
-// their environments, and the log sink (files under <data-dir>/logs, echoed to the daemon's
-// stderr so `slipway serve` shows what functions print).
+// their environments, the durable queue of accepted Event invocations, and the log sink (files
+// under <data-dir>/logs, echoed to the daemon's stderr so `slipway serve` shows what functions
+// print).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,8 @@
 #include "core/ids.h"
 #include "lambda/service.h"
 #include "platform/log_files.h"
+#include "store/lambda_store.h"
+#include "store/store.h"
 
 namespace slipway::platform {
 class Loop;
@@ -34,10 +37,12 @@ class FunctionLogs final : public lambda::LogSink {
 };
 
 struct LambdaRuntime {
+  std::unique_ptr<store::SqliteAsyncQueuePersistence> async_store;
   std::unique_ptr<core::IdGen> ids;
   std::unique_ptr<FunctionLogs> logs;
   std::unique_ptr<LambdaHost> host;
   std::unique_ptr<lambda::LambdaService> service;
+  size_t restored_events = 0;  // Event invocations accepted before a restart, queued again
 };
 
 struct LambdaSetup {
@@ -48,8 +53,9 @@ struct LambdaSetup {
   int64_t idle_timeout_ms = 600'000;
 };
 
-// Loop thread, before the loop runs.
-LambdaRuntime start_lambda(const Manifest& manifest, platform::Loop& loop, const LambdaSetup& setup);
+// Loop thread, before the loop runs. Queues again the Event invocations the store still holds.
+core::Result<LambdaRuntime> start_lambda(const Manifest& manifest, platform::Loop& loop, store::Store& store,
+                                         const LambdaSetup& setup);
 
 // Loop thread: stops every environment; `on_closed` runs once their handles are closed.
 void stop_lambda(LambdaRuntime& lambda, std::function<void()> on_closed);

@@ -21,4 +21,8 @@ struct TreeMemory {
 // One sample of `root`'s tree. Zeros when it is gone.
 TreeMemory sample_tree_memory(pid_t root);
 
+// The process's start time (field 22 of /proc/<pid>/stat, in clock ticks since boot), which
+// with the pid identifies a process; 0 when it is gone.
+unsigned long long process_start_time(pid_t pid);
+
 }  // namespace slipway::platform

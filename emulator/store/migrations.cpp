@@ -65,6 +65,15 @@ const std::vector<Migration>& all_migrations() {
        "  to_move INTEGER NOT NULL,"
        "  failure_reason TEXT NOT NULL,"
        "  started_timestamp_ms INTEGER NOT NULL);"},
+      {3, "Lambda asynchronous (Event) invocations accepted and not yet final",
+       "CREATE TABLE lambda_async_events ("
+       "  sequence INTEGER PRIMARY KEY,"
+       "  request_id TEXT NOT NULL UNIQUE,"
+       "  function TEXT NOT NULL,"
+       "  payload BLOB NOT NULL,"
+       "  trace_id TEXT NOT NULL,"
+       "  accepted_at_us INTEGER NOT NULL,"
+       "  attempts INTEGER NOT NULL);"},
   };
   return migrations;
 }
