@@ -115,7 +115,7 @@ int64_t record_start(Running& r) {
 // The edge port's APIs, in the order requests are matched (DESIGN §5).
 void add_edge_routes(Running& r) {
   r.router.add("admin", http::is_admin_request, [&r](http::Request& req, http::Reply reply) {
-    http::handle_admin(req, std::move(reply), r.clock, r.info, r.manifest);
+    http::handle_admin(req, std::move(reply), r.clock, r.info, r.manifest, r.lambda.service.get());
   });
   r.router.add("lambda", http::is_lambda_request, [&r](http::Request& req, http::Reply reply) {
     http::handle_lambda(req, std::move(reply), r.lambda_edge);
