@@ -27,7 +27,7 @@ struct FunctionConfig {
   std::vector<std::string> command;  // argv run instead of CodeUri/bootstrap; or empty
   int memory_mb = 128;
   int timeout_s = 3;
-  std::optional<int> reserved_concurrency;
+  std::optional<int> reserved_concurrency;  // the current one (LambdaService keeps it up to date)
   std::map<std::string, std::string> environment;
 };
 
@@ -67,6 +67,10 @@ struct InvokeOutcome {
 
 inline constexpr const char* kReasonReservedLimit = "ReservedFunctionConcurrentInvocationLimitExceeded";
 inline constexpr const char* kReasonAccountLimit = "ConcurrentInvocationLimitExceeded";
+// A RequestResponse invoke that needs a new environment beyond the function's scaling rate
+// (LambdaOptions::scaling_environments_per_10s). AWS's ThrottleReason enum has no value for the
+// scaling rate and its documentation names none, so this is the account-concurrency reason.
+inline constexpr const char* kReasonScalingLimit = kReasonAccountLimit;
 
 // What GET /runtime/invocation/next answers: the event and its Lambda-Runtime-* headers.
 struct NextEvent {
@@ -107,6 +111,10 @@ struct LambdaOptions {
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
   int account_concurrency = core::LambdaLimits{}.account_concurrency_default;
+  // What every reservation together must leave unreserved (PutFunctionConcurrency's check).
+  int unreserved_concurrency_min = core::LambdaLimits{}.unreserved_concurrency_min;
+  // New environments each function may add per 10 s (token bucket); <= 0: unlimited.
+  int scaling_environments_per_10s = core::LambdaLimits{}.scaling_environments_per_10s;
   int64_t init_timeout_ms = core::LambdaLimits{}.init_timeout_s * 1000LL;
   int64_t idle_timeout_ms = 10 * 60 * 1000;  // an Idle environment is reaped after this
   int64_t sync_response_bytes_max = core::LambdaLimits{}.sync_response_bytes_max;

@@ -26,10 +26,9 @@ void LambdaService::Impl::invoke(InvokeRequest request, InvokeDone done) {
   }
   FunctionState* fs = function_by_ref(request.function);
   if (fs == nullptr) {
-    const std::optional<FunctionRef> ref = parse_function_ref(request.function);
-    const std::string arn = lambda::function_arn(options.region, options.account_id,
-                                                 ref ? ref->name : request.function);
-    defer([done, arn] { done(outcome_of(InvokeOutcome::Kind::kNotFound, "", "Function not found: " + arn)); });
+    defer([done, message = not_found_message(request.function)] {
+      done(outcome_of(InvokeOutcome::Kind::kNotFound, "", message));
+    });
     return;
   }
   switch (request.type) {
@@ -80,20 +79,51 @@ Invocation& LambdaService::Impl::admit(FunctionState& fs, InvokeRequest request,
 
 std::optional<std::string> LambdaService::Impl::route(FunctionState& fs, Invocation& inv) {
   // An Idle environment becomes busy when it takes the invocation, so it needs capacity; a busy
-  // one with nothing assigned does not (it already counts).
-  std::optional<std::string> reason = concurrency.check(fs.config->name);
+  // one with nothing assigned does not (it already counts), unless a lowered reservation left
+  // the function over its limit: then the busy ones finish and take nothing more.
+  const std::string& name = fs.config->name;
+  std::optional<std::string> reason = concurrency.check(name);
   if (!reason && !fs.idle.empty()) {
     assign(envs.at(fs.idle.back()), inv);  // warm: the most recently used
     return std::nullopt;
   }
-  if (Environment* env = pick_unassigned_busy(fs)) {
+  if (Environment* env = concurrency.over(name) ? nullptr : pick_unassigned_busy(fs)) {
     assign(*env, inv);
     return std::nullopt;
   }
   if (reason) return reason;
+  if (!take_scaling_token(fs, inv)) return std::string(kReasonScalingLimit);
   make_room(fs);
   assign(spawn_env(fs, InitPhase::kInit), inv);
   return std::nullopt;
+}
+
+bool LambdaService::Impl::take_scaling_token(FunctionState& fs, const Invocation& inv) {
+  if (fs.scaling.try_take(now())) return true;
+  if (inv.async && fs.scaling_timer == 0) {
+    fs.scaling_timer = timers.arm(fs.scaling.next_available_us(now()), [this, name = fs.config->name](core::TimeUs) {
+      auto it = functions.find(name);
+      if (it != functions.end()) it->second.scaling_timer = 0;
+      settle();  // pumps the queue
+    });
+  }
+  return false;
+}
+
+void LambdaService::Impl::trim_to_reservation(FunctionState& fs) {
+  const std::optional<int> limit = concurrency.reserved(fs.config->name);
+  if (!limit) {
+    fs.trim = false;
+    return;
+  }
+  int live = 0;
+  for (EnvId id : fs.envs) live += envs.at(id).state == EnvState::kDead ? 0 : 1;
+  // Least recently used first: fs.idle keeps the most recently used last.
+  while (live > *limit && !fs.idle.empty()) {
+    reset(envs.at(fs.idle.front()), EnvEvent::kReap);
+    --live;
+  }
+  fs.trim = live > *limit;  // busy ones beyond it: trimmed when they come back idle
 }
 
 Environment* LambdaService::Impl::pick_unassigned_busy(FunctionState& fs) {
@@ -204,6 +234,7 @@ void LambdaService::Impl::pump(FunctionState& fs) {
 void LambdaService::Impl::pump_all() {
   if (stopping) return;
   for (auto& [name, fs] : functions) {
+    if (fs.trim) trim_to_reservation(fs);
     if (!fs.async_queue.empty()) pump(fs);
   }
 }

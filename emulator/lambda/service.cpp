@@ -28,10 +28,13 @@ LambdaService::Impl::Impl(const core::Clock& clk, core::TimerQueue& tq, core::Id
       logs(sink),
       options(std::move(opts)),
       store(options.async_persistence != nullptr ? options.async_persistence : &default_store),
-      concurrency(options.account_concurrency) {}
+      concurrency(options.account_concurrency, options.unreserved_concurrency_min) {}
 
 LambdaService::Impl::~Impl() {
   for (auto& [id, env] : envs) cancel_timers(env);
+  for (auto& [name, fs] : functions) {
+    if (fs.scaling_timer != 0) timers.cancel(fs.scaling_timer);
+  }
 }
 
 FunctionState* LambdaService::Impl::function_by_ref(std::string_view name_or_arn) {
@@ -92,6 +95,27 @@ void LambdaService::Impl::settle() {
   draining = false;
 }
 
+std::string LambdaService::Impl::not_found_message(std::string_view name_or_arn) const {
+  const std::optional<FunctionRef> ref = parse_function_ref(name_or_arn);
+  return "Function not found: " + lambda::function_arn(options.region, options.account_id,
+                                                       ref ? ref->name : std::string(name_or_arn));
+}
+
+core::Status LambdaService::Impl::set_reserved_concurrency(std::string_view name_or_arn,
+                                                           std::optional<int> reserved) {
+  FunctionState* fs = function_by_ref(name_or_arn);
+  if (fs == nullptr) return core::make_error(core::ErrorCode::kNotFound, not_found_message(name_or_arn));
+  const std::string name = fs->config->name;
+  if (core::Status ok = concurrency.check_reservation(name, reserved); !ok) return ok;
+  concurrency.set_reserved(name, reserved);
+  // Environments keep the configuration they started with; the function's own is the current one.
+  auto config = std::make_shared<FunctionConfig>(*fs->config);
+  config->reserved_concurrency = reserved;
+  fs->config = std::move(config);
+  fs->trim = reserved.has_value();  // settle() reclaims idle environments beyond it
+  return core::Ok{};
+}
+
 void LambdaService::Impl::log(const Environment& env, std::string_view line, Invocation* inv) {
   logs.append(env.config->name, env.log_stream, now(), line);
   if (inv != nullptr) inv->tail.append(line);
@@ -137,12 +161,16 @@ LambdaService::~LambdaService() = default;
 
 void LambdaService::configure(std::vector<FunctionConfig> functions) {
   if (!impl_->envs.empty()) fail("LambdaService::configure with environments running");
+  for (auto& [name, fs] : impl_->functions) {
+    if (fs.scaling_timer != 0) impl_->timers.cancel(fs.scaling_timer);
+  }
   impl_->functions.clear();
   std::map<std::string, std::optional<int>> reserved;
   for (auto& fn : functions) {
     reserved[fn.name] = fn.reserved_concurrency;
     FunctionState fs;
     fs.config = std::make_shared<const FunctionConfig>(std::move(fn));
+    fs.scaling = ScalingBucket(impl_->options.scaling_environments_per_10s, 10 * core::kUsPerSecond);
     impl_->functions.emplace(fs.config->name, std::move(fs));
   }
   impl_->concurrency.configure(reserved);
@@ -161,6 +189,12 @@ std::vector<const FunctionConfig*> LambdaService::functions() const {
 
 std::string LambdaService::function_arn(std::string_view name) const {
   return lambda::function_arn(impl_->options.region, impl_->options.account_id, name);
+}
+
+core::Status LambdaService::set_reserved_concurrency(std::string_view name_or_arn, std::optional<int> reserved) {
+  core::Status status = impl_->set_reserved_concurrency(name_or_arn, reserved);
+  impl_->settle();
+  return status;
 }
 
 void LambdaService::invoke(InvokeRequest request, InvokeDone done) {

@@ -29,6 +29,15 @@
 //   next invoke starts a fresh one. A runtime-reported /error does not.
 // - Idle environments are reaped after idle_timeout_ms, or reclaimed when the unreserved pool
 //   needs room for another function.
+// - Reserved concurrency may change while invocations run (set_reserved_concurrency): the change
+//   applies to the next invocations. Environments busy beyond a lowered reservation finish their
+//   invocations, and no further one is admitted until the count drops below it; idle ones beyond
+//   it are reclaimed (killed).
+// - Scaling rate: each function may spawn at most scaling_environments_per_10s environments per
+//   10 s (a token bucket refilled continuously, lambda/concurrency.h). An invoke that needs a
+//   new environment beyond it is throttled (RequestResponse: kReasonScalingLimit) or waits
+//   (Event: a timer wakes its queue when the next token is due). Reusing an environment, and the
+//   one retry of a failed init inside an invocation, take no token.
 //
 // Invariants: every accepted RequestResponse invoke gets exactly one `done`; every Event invoke
 // is answered kAccepted and later reported once through on_async_done; every `deliver` given to
@@ -44,6 +53,7 @@
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/result.h"
 #include "core/timer_queue.h"
 #include "lambda/api.h"
 #include "lambda/async_queue.h"
@@ -71,6 +81,13 @@ class LambdaService {
   const FunctionConfig* find_function(std::string_view name_or_arn) const;
   std::vector<const FunctionConfig*> functions() const;  // by name
   std::string function_arn(std::string_view name) const;
+
+  // PutFunctionConcurrency (a value) and DeleteFunctionConcurrency (nullopt) for the function
+  // `name_or_arn` names (as find_function). Errors: kNotFound "Function not found: <arn>";
+  // kInvalidArgument below 0; kLimitExceeded, in AWS's words, when every reservation together
+  // would leave less than unreserved_concurrency_min unreserved. find_function() and stats()
+  // show the new value at once; see "Reserved concurrency may change" above for running ones.
+  core::Status set_reserved_concurrency(std::string_view name_or_arn, std::optional<int> reserved);
 
   // Runs (or queues, or refuses) an invocation; `done` is called now or from a later call.
   void invoke(InvokeRequest request, InvokeDone done);

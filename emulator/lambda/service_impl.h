@@ -42,6 +42,9 @@ struct FunctionState {
   uint64_t invocations = 0;
   uint64_t throttles = 0;
   uint64_t cold_starts = 0;
+  ScalingBucket scaling;                // new environments this function may still add now
+  core::TimerId scaling_timer = 0;      // wakes the Event queue when the bucket refills
+  bool trim = false;                    // a reservation changed: reclaim idle envs beyond it
 };
 
 // How an init attempt failed.
@@ -101,6 +104,9 @@ struct LambdaService::Impl {
   void settle();
   void log(const Environment& env, std::string_view line, Invocation* inv);
   LambdaStats stats() const;
+  // "Function not found: <arn>" for a reference that names no configured function.
+  std::string not_found_message(std::string_view name_or_arn) const;
+  core::Status set_reserved_concurrency(std::string_view name_or_arn, std::optional<int> reserved);
 
   // ---- routing.cpp: invoke, pool, async queue ----
   void invoke(InvokeRequest request, InvokeDone done);
@@ -115,6 +121,12 @@ struct LambdaService::Impl {
   void deliver(Environment& env, Invocation& inv);
   Environment& spawn_env(FunctionState& fs, InitPhase phase);
   void make_room(const FunctionState& fs);
+  // Takes a scaling token for a new environment of `fs`; false (and, for an Event invocation,
+  // a wake-up armed for when the bucket refills) when there is none.
+  bool take_scaling_token(FunctionState& fs, const Invocation& inv);
+  // Reclaims idle environments of `fs` beyond its (lowered) reservation; clears fs.trim once
+  // no more environments are live than it allows.
+  void trim_to_reservation(FunctionState& fs);
   void pump(FunctionState& fs);
   void pump_all();
   void reroute(Invocation& inv);
