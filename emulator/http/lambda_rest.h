@@ -2,8 +2,11 @@
 // restJson1 over http::Request / http::Response. Pure functions: no I/O, no loop, no service.
 //
 // Owns: the routes under /2015-03-31/functions (Invoke, ListFunctions, GetFunction,
-// GetFunctionConfiguration), FunctionName parsing (name, partial ARN, full ARN, each with an
-// optional ":qualifier"), Invoke request validation, and every answer's wire shape.
+// GetFunctionConfiguration), /2017-10-31/functions and /2019-09-30/functions (the
+// Put/Get/DeleteFunctionConcurrency operations) and /2016-08-19/account-settings
+// (GetAccountSettings), FunctionName parsing (name, partial ARN, full ARN, each with an
+// optional ":qualifier"), request validation, and every answer's wire shape. The URIs and member
+// names are botocore's (botocore/data/lambda/2015-03-31/service-2.json).
 //
 // Inputs: a Request as the server hands it (path not percent-decoded, query not decoded); the
 // region and account the daemon serves (`Site`); the limits profile's payload ceilings. The
@@ -21,7 +24,10 @@
 // a bad X-Amz-Invocation-Type is a ValidationException, not InvalidParameterValueException.
 //
 // Extending: a new operation adds a RouteKind, a case in match_route and its encoder; a new
-// error adds a LambdaErrorCode and one row in lambda_rest.cpp's table.
+// error adds a LambdaErrorCode and one row in lambda_rest.cpp's table. The code is split by
+// concern: lambda_rest.cpp (errors, routes, names), lambda_rest_invoke.cpp,
+// lambda_rest_functions.cpp (listings), lambda_rest_concurrency.cpp (concurrency and account
+// settings); lambda_rest_json.h holds their shared helpers.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +45,10 @@ namespace slipway::http::lambda_rest {
 
 inline constexpr std::string_view kContentType = "application/json";
 inline constexpr std::string_view kApiPrefix = "/2015-03-31/functions";
+// The API versions AWS gave later operations: their paths carry their own date.
+inline constexpr std::string_view kConcurrencyPrefix = "/2017-10-31/functions";     // Put, Delete
+inline constexpr std::string_view kGetConcurrencyPrefix = "/2019-09-30/functions";  // Get
+inline constexpr std::string_view kAccountSettingsPath = "/2016-08-19/account-settings";
 inline constexpr std::string_view kLatest = "$LATEST";
 
 // ---------------------------------------------------------------------------------- errors
@@ -78,14 +88,24 @@ Response encode_throttled(std::string_view reason, int retry_after_s, std::strin
 
 // ---------------------------------------------------------------------------------- routing
 
-enum class RouteKind { kInvoke, kListFunctions, kGetFunction, kGetFunctionConfiguration };
+enum class RouteKind {
+  kInvoke,
+  kListFunctions,
+  kGetFunction,
+  kGetFunctionConfiguration,
+  kGetAccountSettings,
+  kPutFunctionConcurrency,
+  kGetFunctionConcurrency,
+  kDeleteFunctionConcurrency,
+};
 
 struct LambdaRoute {
   RouteKind kind;
   std::string function;  // the {FunctionName} segment, percent-decoded; empty for kListFunctions
 };
 
-// True for paths the Lambda codec answers: /2015-03-31/functions and everything below it.
+// True for paths the Lambda codec answers: /2015-03-31/functions, /2017-10-31/functions,
+// /2019-09-30/functions and /2016-08-19/account-settings, and everything below each.
 bool is_lambda_path(std::string_view path);
 
 // The route for (method, path), or UnknownOperation for a Lambda path slipway does not serve.
@@ -93,6 +113,10 @@ bool is_lambda_path(std::string_view path);
 //   GET  /2015-03-31/functions  and  /2015-03-31/functions/   -> kListFunctions
 //   GET  /2015-03-31/functions/{FunctionName}                 -> kGetFunction
 //   GET  /2015-03-31/functions/{FunctionName}/configuration   -> kGetFunctionConfiguration
+//   GET  /2016-08-19/account-settings  (botocore today; older SDKs add '/') -> kGetAccountSettings
+//   PUT    /2017-10-31/functions/{FunctionName}/concurrency   -> kPutFunctionConcurrency
+//   GET    /2019-09-30/functions/{FunctionName}/concurrency   -> kGetFunctionConcurrency
+//   DELETE /2017-10-31/functions/{FunctionName}/concurrency   -> kDeleteFunctionConcurrency
 // A trailing '/' after any of them is tolerated. REQUIRES: is_lambda_path(path).
 LambdaResult<LambdaRoute> match_route(std::string_view method, std::string_view path);
 
@@ -221,5 +245,38 @@ Response encode_get_function(const FunctionView& function, const Site& site, std
 // 200 with the FunctionConfiguration object.
 Response encode_get_function_configuration(const FunctionView& function, const Site& site,
                                            std::string_view request_id);
+
+// -------------------------------------------------- concurrency and account settings
+
+// PutFunctionConcurrency's body {"ReservedConcurrentExecutions": N}. Errors:
+// InvalidRequestContentException when the body is not a JSON object or N not an integer (our
+// wording); ValidationException "... Value null at 'reservedConcurrentExecutions' failed to
+// satisfy constraint: Member must not be null" when absent, "... Member must have value greater
+// than or equal to 0" when negative. A value above INT_MAX is answered as INT_MAX (the service
+// then refuses it as leaving too little unreserved).
+LambdaResult<int> decode_put_function_concurrency(const Request& request);
+
+// 200 {"ReservedConcurrentExecutions": N}, or {} when the function has no reservation
+// (PutFunctionConcurrency's and GetFunctionConcurrency's answer).
+Response encode_function_concurrency(std::optional<int> reserved, std::string_view request_id);
+// 204, empty body.
+Response encode_delete_function_concurrency(std::string_view request_id);
+
+// GetAccountSettings' numbers. The code-size quotas are AWS's defaults (spec/lambda.md §4
+// "Storage and packages"); slipway reports them but stores no packages, so usage is 0.
+struct AccountSettings {
+  int64_t total_code_size_bytes_max = 80530636800LL;  // 75 GB per region
+  int64_t code_size_unzipped_bytes_max = 262144000;   // 250 MB
+  int64_t code_size_zipped_bytes_max = 52428800;      // 50 MB
+  int concurrent_executions = 1000;                   // the account pool
+  int unreserved_concurrent_executions = 1000;        // the pool minus every reservation
+  int64_t total_code_size_bytes = 0;
+  int64_t function_count = 0;
+};
+
+// 200 {"AccountLimit": {"TotalCodeSize", "CodeSizeUnzipped", "CodeSizeZipped",
+// "ConcurrentExecutions", "UnreservedConcurrentExecutions"}, "AccountUsage": {"TotalCodeSize",
+// "FunctionCount"}}.
+Response encode_account_settings(const AccountSettings& settings, std::string_view request_id);
 
 }  // namespace slipway::http::lambda_rest

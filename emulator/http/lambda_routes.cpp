@@ -2,7 +2,10 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <random>
+#include <vector>
 
 namespace slipway::http {
 
@@ -10,6 +13,7 @@ namespace {
 
 namespace rest = lambda_rest;
 using lambda::InvokeOutcome;
+using LambdaFunction = rest::LambdaResult<const lambda::FunctionConfig*>;
 
 std::string next_request_id() {
   static std::mt19937_64 rng{std::random_device{}()};
@@ -91,6 +95,72 @@ void invoke(const Request& req, const std::string& function, Reply reply, const 
   });
 }
 
+// The function a control-plane route names, or the error to answer: the FunctionName must parse
+// and name an existing function ($LATEST, the only version slipway has).
+LambdaFunction resolve_function(const Request& req, const std::string& function, const LambdaEdge& edge) {
+  auto target = rest::resolve_target(function, rest::query_qualifier(req), edge.site);
+  if (!target.ok()) return target.error();
+  const lambda::FunctionConfig* fn = edge.service->find_function(target.value().name);
+  if (auto missing = rest::check_target(target.value(), fn != nullptr)) return *missing;
+  return fn;
+}
+
+rest::LambdaError from_core(const core::Error& e) {
+  return {e.code == core::ErrorCode::kNotFound ? rest::LambdaErrorCode::kResourceNotFound
+                                               : rest::LambdaErrorCode::kInvalidParameterValue,
+          e.message};
+}
+
+Response list_functions(const Request& req, const LambdaEdge& edge, const std::string& request_id) {
+  auto list = rest::decode_list_functions(req);
+  if (!list.ok()) return rest::encode_error(list.error(), request_id);
+  std::vector<rest::FunctionView> views;
+  for (const lambda::FunctionConfig* fn : edge.service->functions()) views.push_back(view_of(*fn, edge));
+  return rest::encode_list_functions(std::move(views), list.value(), edge.site, request_id);
+}
+
+Response account_settings(const LambdaEdge& edge, const std::string& request_id) {
+  const lambda::LambdaStats stats = edge.service->stats();
+  rest::AccountSettings s;
+  s.concurrent_executions = stats.account_concurrency;
+  s.unreserved_concurrent_executions = stats.unreserved_concurrency_limit;
+  s.function_count = static_cast<int64_t>(stats.functions.size());
+  return rest::encode_account_settings(s, request_id);
+}
+
+// PutFunctionConcurrency (the body's value) or DeleteFunctionConcurrency (nullopt).
+Response set_concurrency(const Request& req, const lambda::FunctionConfig& fn, bool put, const LambdaEdge& edge,
+                         const std::string& request_id) {
+  std::optional<int> reserved;
+  if (put) {
+    auto decoded = rest::decode_put_function_concurrency(req);
+    if (!decoded.ok()) return rest::encode_error(decoded.error(), request_id);
+    reserved = decoded.value();
+  }
+  const core::Status status = edge.service->set_reserved_concurrency(fn.name, reserved);
+  if (!status.ok()) return rest::encode_error(from_core(status.error()), request_id);
+  return put ? rest::encode_function_concurrency(reserved, request_id)
+             : rest::encode_delete_function_concurrency(request_id);
+}
+
+// The operations on one function other than Invoke.
+Response function_operation(const Request& req, const rest::LambdaRoute& r, const LambdaEdge& edge,
+                            const std::string& request_id) {
+  LambdaFunction found = resolve_function(req, r.function, edge);
+  if (!found.ok()) return rest::encode_error(found.error(), request_id);
+  const lambda::FunctionConfig& fn = *found.value();
+  switch (r.kind) {
+    case rest::RouteKind::kGetFunction: return rest::encode_get_function(view_of(fn, edge), edge.site, request_id);
+    case rest::RouteKind::kGetFunctionConfiguration:
+      return rest::encode_get_function_configuration(view_of(fn, edge), edge.site, request_id);
+    case rest::RouteKind::kGetFunctionConcurrency:
+      return rest::encode_function_concurrency(fn.reserved_concurrency, request_id);
+    case rest::RouteKind::kPutFunctionConcurrency: return set_concurrency(req, fn, true, edge, request_id);
+    case rest::RouteKind::kDeleteFunctionConcurrency: return set_concurrency(req, fn, false, edge, request_id);
+    default: std::abort();  // handle_lambda routes only the kinds above here
+  }
+}
+
 }  // namespace
 
 bool is_lambda_request(const Request& request) { return rest::is_lambda_path(request.path); }
@@ -103,34 +173,12 @@ void handle_lambda(const Request& req, Reply reply, const LambdaEdge& edge) {
     return;
   }
   const rest::LambdaRoute& r = route.value();
-  if (r.kind == rest::RouteKind::kInvoke) {
-    invoke(req, r.function, std::move(reply), edge, request_id);
-    return;
+  switch (r.kind) {
+    case rest::RouteKind::kInvoke: invoke(req, r.function, std::move(reply), edge, request_id); return;
+    case rest::RouteKind::kListFunctions: reply(list_functions(req, edge, request_id)); return;
+    case rest::RouteKind::kGetAccountSettings: reply(account_settings(edge, request_id)); return;
+    default: reply(function_operation(req, r, edge, request_id)); return;
   }
-  if (r.kind == rest::RouteKind::kListFunctions) {
-    auto list = rest::decode_list_functions(req);
-    if (!list.ok()) {
-      reply(rest::encode_error(list.error(), request_id));
-      return;
-    }
-    std::vector<rest::FunctionView> views;
-    for (const lambda::FunctionConfig* fn : edge.service->functions()) views.push_back(view_of(*fn, edge));
-    reply(rest::encode_list_functions(std::move(views), list.value(), edge.site, request_id));
-    return;
-  }
-  auto target = rest::resolve_target(r.function, rest::query_qualifier(req), edge.site);
-  if (!target.ok()) {
-    reply(rest::encode_error(target.error(), request_id));
-    return;
-  }
-  const lambda::FunctionConfig* fn = edge.service->find_function(target.value().name);
-  if (auto missing = rest::check_target(target.value(), fn != nullptr)) {
-    reply(rest::encode_error(*missing, request_id));
-    return;
-  }
-  reply(r.kind == rest::RouteKind::kGetFunction
-            ? rest::encode_get_function(view_of(*fn, edge), edge.site, request_id)
-            : rest::encode_get_function_configuration(view_of(*fn, edge), edge.site, request_id));
 }
 
 }  // namespace slipway::http

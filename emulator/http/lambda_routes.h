@@ -1,8 +1,11 @@
 // The Lambda API on the edge port (DESIGN §5): Invoke, ListFunctions, GetFunction and
-// GetFunctionConfiguration under /2015-03-31/functions. The codec (http/lambda_rest.h) decodes
-// and encodes; this gate resolves the function against the LambdaService, runs the call on the
-// loop thread and answers when the invocation is over (a RequestResponse invoke parks its
-// connection, not a thread, until the runtime answers).
+// GetFunctionConfiguration under /2015-03-31/functions; Put/Get/DeleteFunctionConcurrency and
+// GetAccountSettings under their own API dates (http/lambda_rest.h lists the paths). The codec
+// decodes and encodes; this gate resolves the function against the LambdaService, runs the call
+// on the loop thread and answers when the invocation is over (a RequestResponse invoke parks its
+// connection, not a thread, until the runtime answers). Reservations live in the service:
+// PutFunctionConcurrency changes them for the next invocations, and GetFunction, GetFunctionConcurrency
+// and GetAccountSettings read them back from it.
 #pragma once
 
 #include "core/clock.h"

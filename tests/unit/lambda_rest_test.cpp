@@ -80,6 +80,43 @@ TEST_CASE("lambda_rest: which paths belong to Lambda") {
   CHECK_FALSE(is_lambda_path("/bucket/2015-03-31/functions"));
 }
 
+TEST_CASE("lambda_rest: the concurrency and account-settings paths belong to Lambda") {
+  CHECK(is_lambda_path("/2016-08-19/account-settings"));
+  CHECK(is_lambda_path("/2016-08-19/account-settings/"));
+  CHECK(is_lambda_path("/2017-10-31/functions/f/concurrency"));
+  CHECK(is_lambda_path("/2019-09-30/functions/f/concurrency"));
+  CHECK_FALSE(is_lambda_path("/2016-08-19/account-settingsX"));
+  CHECK_FALSE(is_lambda_path("/2017-10-31"));
+  CHECK_FALSE(is_lambda_path("/2019-09-30/functionsX/f"));
+}
+
+TEST_CASE("lambda_rest: the concurrency routes, at botocore's URIs") {
+  auto route = [](std::string_view m, std::string_view p) {
+    auto r = match_route(m, p);
+    REQUIRE(r.ok());
+    return r.value();
+  };
+  CHECK(route("GET", "/2016-08-19/account-settings").kind == RouteKind::kGetAccountSettings);   // botocore today
+  CHECK(route("GET", "/2016-08-19/account-settings/").kind == RouteKind::kGetAccountSettings);  // older SDKs
+  CHECK(route("PUT", "/2017-10-31/functions/my-fn/concurrency").kind == RouteKind::kPutFunctionConcurrency);
+  CHECK(route("PUT", "/2017-10-31/functions/my-fn/concurrency").function == "my-fn");
+  CHECK(route("DELETE", "/2017-10-31/functions/my-fn/concurrency").kind == RouteKind::kDeleteFunctionConcurrency);
+  CHECK(route("GET", "/2019-09-30/functions/my-fn/concurrency").kind == RouteKind::kGetFunctionConcurrency);
+  CHECK(route("GET", "/2019-09-30/functions/000000000000%3Afunction%3Amy-fn/concurrency").function ==
+        "000000000000:function:my-fn");
+  for (auto [m, p] : {std::pair{"GET", "/2017-10-31/functions/my-fn/concurrency"},   // Get lives at 2019-09-30
+                      {"PUT", "/2019-09-30/functions/my-fn/concurrency"},
+                      {"PUT", "/2015-03-31/functions/my-fn/concurrency"},
+                      {"POST", "/2016-08-19/account-settings"},
+                      {"GET", "/2016-08-19/account-settings/x"},
+                      {"PUT", "/2017-10-31/functions//concurrency"},
+                      {"GET", "/2019-09-30/functions/my-fn/provisioned-concurrency"}}) {
+    CAPTURE(m);
+    CAPTURE(p);
+    CHECK(err(match_route(m, p)).code == LambdaErrorCode::kUnknownOperation);
+  }
+}
+
 TEST_CASE("lambda_rest: each route shape") {
   auto route = [](std::string_view m, std::string_view p) {
     auto r = match_route(m, p);
@@ -521,4 +558,66 @@ TEST_CASE("lambda_rest: ListFunctions pages in name order") {
   auto none = json(encode_list_functions({}, ListFunctionsRequest{}, kSite, "rid").body);
   CHECK(none["Functions"].IsArray());
   CHECK(none["Functions"].Size() == 0);
+}
+
+// ============================================================================ concurrency
+
+namespace {
+Request put_concurrency(std::string body) {
+  Request r;
+  r.method = "PUT";
+  r.path = "/2017-10-31/functions/my-fn/concurrency";
+  r.body = std::move(body);
+  return r;
+}
+}  // namespace
+
+TEST_CASE("lambda_rest: PutFunctionConcurrency's body") {
+  auto ok = decode_put_function_concurrency(put_concurrency(R"({"ReservedConcurrentExecutions": 2})"));
+  REQUIRE(ok.ok());
+  CHECK(ok.value() == 2);
+  CHECK(decode_put_function_concurrency(put_concurrency(R"({"ReservedConcurrentExecutions":0})")).value() == 0);
+  CHECK(decode_put_function_concurrency(put_concurrency(R"({"ReservedConcurrentExecutions":99999999999})")).value() ==
+        2147483647);
+  LambdaError negative = err(decode_put_function_concurrency(put_concurrency(R"({"ReservedConcurrentExecutions":-1})")));
+  CHECK(negative.code == LambdaErrorCode::kValidation);
+  CHECK(negative.message ==
+        "1 validation error detected: Value '-1' at 'reservedConcurrentExecutions' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 0");
+  LambdaError missing = err(decode_put_function_concurrency(put_concurrency("{}")));
+  CHECK(missing.code == LambdaErrorCode::kValidation);
+  CHECK(missing.message ==
+        "1 validation error detected: Value null at 'reservedConcurrentExecutions' failed to satisfy constraint: "
+        "Member must not be null");
+  for (const char* bad : {"", "[1]", "{", R"({"ReservedConcurrentExecutions":"2"})",
+                          R"({"ReservedConcurrentExecutions":2.5})"}) {
+    CAPTURE(bad);
+    CHECK(err(decode_put_function_concurrency(put_concurrency(bad))).code == LambdaErrorCode::kInvalidRequestContent);
+  }
+}
+
+TEST_CASE("lambda_rest: Put/GetFunctionConcurrency answers and DeleteFunctionConcurrency's 204") {
+  Response put = encode_function_concurrency(2, "rid");
+  CHECK(put.status == 200);
+  CHECK(put.body == R"({"ReservedConcurrentExecutions":2})");
+  CHECK(header(put, "Content-Type") == "application/json");
+  CHECK(header(put, "x-amzn-RequestId") == "rid");
+  CHECK(encode_function_concurrency(std::nullopt, "rid").body == "{}");
+  Response del = encode_delete_function_concurrency("rid-2");
+  CHECK(del.status == 204);
+  CHECK(del.body.empty());
+  CHECK(header(del, "x-amzn-RequestId") == "rid-2");
+}
+
+TEST_CASE("lambda_rest: GetAccountSettings carries botocore's member names") {
+  AccountSettings s;
+  s.concurrent_executions = 1000;
+  s.unreserved_concurrent_executions = 998;
+  s.function_count = 3;
+  Response r = encode_account_settings(s, "rid");
+  CHECK(r.status == 200);
+  CHECK(r.body ==
+        R"({"AccountLimit":{"TotalCodeSize":80530636800,"CodeSizeUnzipped":262144000,"CodeSizeZipped":52428800,)"
+        R"("ConcurrentExecutions":1000,"UnreservedConcurrentExecutions":998},)"
+        R"("AccountUsage":{"TotalCodeSize":0,"FunctionCount":3}})");
 }
