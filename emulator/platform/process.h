@@ -1,7 +1,7 @@
-// ChildProcess: one child process on the loop (uv_spawn), in a process group of its own, with
+// ChildProcess: one child process on the loop (posix_spawn), in a process group of its own, with
 // its stdout and stderr delivered as lines.
 //
-// Owns: the uv_process_t and the two pipes. Everything runs on the loop thread; callbacks are
+// Owns: the child (reaped on SIGCHLD) and its two pipes. Everything runs on the loop thread; callbacks are
 // called from loop I/O callbacks (outside any pass: callers that change state join_pass()).
 //
 // Lifecycle: spawn() either fails at once (nothing to close, on_exit never runs) or starts the
