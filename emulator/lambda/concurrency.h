@@ -29,6 +29,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/limits.h"
 #include "core/result.h"
 
 namespace slipway::lambda {
@@ -84,7 +85,8 @@ class ConcurrencyAccount {
 class ScalingBucket {
  public:
   // `per_window` <= 0: no scaling limit (every take succeeds).
-  explicit ScalingBucket(int per_window = 1000, core::TimeUs window_us = 10 * core::kUsPerSecond);
+  explicit ScalingBucket(int per_window = core::LambdaLimits{}.scaling_environments_per_10s,
+                         core::TimeUs window_us = 10 * core::kUsPerSecond);
 
   // Takes one new-environment token if one is available at `now`. `now` never goes backwards.
   bool try_take(core::TimeUs now);
