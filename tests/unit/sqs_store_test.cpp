@@ -513,7 +513,9 @@ TEST_CASE("sqs store: migration 2 applies on top of a version-1 database") {
                              " VALUES (1, '0.1.0', 42, '7', '')").ok());
   }
   auto s = open_store(dir);
-  CHECK(s->applied_now() == std::vector<int>{2});
+  REQUIRE_FALSE(s->applied_now().empty());
+  CHECK(s->applied_now().front() == 2);  // and every later one, in order
+  CHECK(s->applied_now().size() == store::all_migrations().size() - 1);
   CHECK(s->schema_version() >= 2);
   CHECK(count_rows(*s, "daemon_runs") == 1);
   SqliteSqsPersistence p(*s);
