@@ -11,6 +11,7 @@
 
 #include "app/daemon.h"
 #include "app/logs_cli.h"
+#include "platform/cgroup.h"
 
 namespace slipway::app {
 
@@ -167,6 +168,12 @@ int run_cli(int argc, char** argv) {
   }
   static const Verb kVerbs[] = {
       {"serve", run_serve},
+      // Hidden (not in --help): the daemon starts each runtime through it, to put the runtime in
+      // its environment's cgroup before it runs (platform/cgroup.h).
+      {platform::kEnterCgroupVerb,
+       [](Args a) {
+         return platform::enter_cgroup_and_exec({a.items.begin() + static_cast<long>(a.next), a.items.end()});
+       }},
       {"logs", [](Args a) { return run_logs({a.items.begin() + static_cast<long>(a.next), a.items.end()}); }},
   };
   for (const Verb& verb : kVerbs)

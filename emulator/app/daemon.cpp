@@ -200,6 +200,7 @@ int serve(const ServeOptions& options) {
 
   log_info("slipway " + r.info.version + ", seed " + std::to_string(r.info.seed) + ", data dir " +
            r.info.data_dir);
+  log_info("lambda: MemorySize is enforced by " + r.lambda.memory_enforcement);
   if (r.sqs.restored_messages > 0)
     log_info("sqs: restored " + std::to_string(r.sqs.restored_messages) + " messages");
   if (r.lambda.restored_events > 0)

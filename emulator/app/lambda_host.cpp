@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +49,36 @@ runtime_api::RuntimeCall to_runtime_call(http::Request& req) {
   return call;
 }
 
+// Why execvp(program) would fail, in the words Go prints for the errno ("no such file or
+// directory", "permission denied"), or "" when it would start. Checked before spawning: behind
+// the cgroup shim an exec failure would otherwise surface as "exit status 127".
+std::string exec_problem(const std::string& program, const std::map<std::string, std::string>& env,
+                         const std::string& cwd) {
+  auto check = [](const fs::path& p) -> std::string {
+    std::error_code ec;
+    if (!fs::exists(p, ec)) return "no such file or directory";
+    if (fs::is_directory(p, ec) || ::access(p.c_str(), X_OK) != 0) return "permission denied";
+    return "";
+  };
+  if (program.find('/') != std::string::npos) {
+    const fs::path p(program);
+    return check(p.is_absolute() ? p : fs::path(cwd) / p);
+  }
+  auto path = env.find("PATH");
+  const std::string dirs = path == env.end() ? "/usr/local/bin:/usr/bin:/bin" : path->second;
+  std::string problem = "no such file or directory";
+  for (size_t start = 0; start <= dirs.size();) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const std::string dir = dirs.substr(start, end - start);
+    const std::string why = check(fs::path(dir.empty() ? cwd : dir) / program);
+    if (why.empty()) return "";
+    if (why == "permission denied") problem = why;  // as execvp: EACCES wins over ENOENT
+    start = end + 1;
+  }
+  return problem;
+}
+
 http::Response to_response(runtime_api::RuntimeAnswer answer) {
   http::Response res;
   res.status = answer.status;
@@ -64,12 +95,11 @@ struct LambdaHost::Env {
   std::string dir;  // <envs_dir>/<id>: TMPDIR lives below it
   std::unique_ptr<http::Server> api;
   std::unique_ptr<platform::ChildProcess> process;
-  uint64_t peak_bytes = 0;
   int handles_closing = 0;
 };
 
-LambdaHost::LambdaHost(platform::Loop& loop, LambdaHostOptions options)
-    : loop_(loop), options_(std::move(options)) {}
+LambdaHost::LambdaHost(platform::Loop& loop, LambdaHostOptions options, platform::MemoryCgroups cgroups)
+    : loop_(loop), options_(std::move(options)), guard_(loop, std::move(cgroups)) {}
 
 LambdaHost::~LambdaHost() = default;
 
@@ -125,8 +155,16 @@ bool LambdaHost::start_process(Env& e, const lambda::FunctionConfig& fn, const l
                                   : fn.command;
   spawn.cwd = fn.code_uri;
   spawn.env = environment(e, fn, ctx);
-  e.process = std::make_unique<platform::ChildProcess>(loop_);
   const EnvId id = e.id;
+  const std::string program = spawn.argv[0];
+  if (std::string why = exec_problem(program, spawn.env, spawn.cwd); !why.empty()) {
+    release(id);
+    service_->on_spawn_failed(id, lambda::exec_failure_reason(program, why));
+    return false;
+  }
+  spawn.argv = guard_.prepare(id, static_cast<uint64_t>(fn.memory_mb) * kBytesPerMb, std::move(spawn.argv),
+                              [this, id](uint64_t measured) { on_over_limit(id, measured); });
+  e.process = std::make_unique<platform::ChildProcess>(loop_);
   auto started = e.process->spawn(
       spawn,
       [this, id](std::string_view line, bool) {
@@ -136,9 +174,7 @@ bool LambdaHost::start_process(Env& e, const lambda::FunctionConfig& fn, const l
       [this, id](platform::ExitStatus status) {
         on_runtime_exit(id, status.term_signal ? -1 : status.exit_code, status.term_signal);
       });
-  if (started) record_pid(e);
   if (!started) {
-    const std::string program = spawn.argv[0];
     std::string why = started.error().message;
     const size_t colon = why.find(": ");
     if (colon != std::string::npos) why = why.substr(colon + 2, why.rfind(" (") - colon - 2);
@@ -146,6 +182,8 @@ bool LambdaHost::start_process(Env& e, const lambda::FunctionConfig& fn, const l
     service_->on_spawn_failed(id, lambda::exec_failure_reason(program, why));
     return false;
   }
+  record_pid(e);
+  guard_.started(id, e.process->pid());
   return true;
 }
 
@@ -202,6 +240,7 @@ void LambdaHost::release(EnvId id) {
   e->handles_closing = 2;
   auto one_closed = [this, e]() {
     if (--e->handles_closing > 0) return;
+    guard_.release(e->id);  // the runtime is reaped: its cgroup can go
     std::error_code ec;
     fs::remove_all(e->dir, ec);
     loop_.defer([e](bool) {});  // free the Env (and its server) outside its own callbacks
@@ -226,19 +265,32 @@ void LambdaHost::kill(EnvId id) {
   if (it != envs_.end() && it->second->process) {
     sample_memory(*it->second);
     it->second->process->kill_group(SIGKILL);
+    guard_.kill_all(id);
   }
 }
 
+// The guard found the tree over its MemorySize: the whole environment dies, as under Lambda's
+// OOM killer. on_exit follows, and the service reports Runtime.OutOfMemory.
+void LambdaHost::on_over_limit(EnvId id, uint64_t measured_bytes) {
+  auto it = envs_.find(id);
+  if (it == envs_.end() || !it->second->process) return;
+  char used[32];
+  std::snprintf(used, sizeof used, "%.1f", static_cast<double>(measured_bytes) / kBytesPerMb);
+  platform::log_warn("lambda: an environment of " + it->second->function + " went over its MemorySize (" + used +
+                     " MB measured); killing its process tree");
+  it->second->process->kill_group(SIGKILL);
+  guard_.kill_all(id);
+}
+
 void LambdaHost::sample_memory(Env& e) {
-  if (!e.process || !e.process->running()) return;
-  e.peak_bytes = std::max(e.peak_bytes, platform::sample_tree_memory(e.process->pid()).peak_hint_bytes);
+  if (e.process && e.process->running()) guard_.sample(e.id);
 }
 
 int LambdaHost::max_memory_used_mb(EnvId id) {
   auto it = envs_.find(id);
   if (it == envs_.end()) return 0;
   sample_memory(*it->second);
-  return static_cast<int>((it->second->peak_bytes + kBytesPerMb - 1) / kBytesPerMb);
+  return static_cast<int>((guard_.peak_bytes(id) + kBytesPerMb - 1) / kBytesPerMb);
 }
 
 int stop_orphaned_runtimes(const std::string& envs_dir) {
@@ -257,7 +309,7 @@ int stop_orphaned_runtimes(const std::string& envs_dir) {
 }
 
 void LambdaHost::close_all(std::function<void()> on_closed) {
-  on_all_closed_ = std::move(on_closed);
+  on_all_closed_ = [this, on_closed = std::move(on_closed)]() mutable { guard_.close(std::move(on_closed)); };
   std::vector<EnvId> ids;
   for (const auto& [id, e] : envs_) ids.push_back(id);
   for (EnvId id : ids) release(id);

@@ -2,15 +2,23 @@
 //
 // Owns, per environment: its Runtime API listener (an http::Server on an ephemeral 127.0.0.1
 // port, on the loop thread: no thread per environment), its runtime process (its own process
-// group), its TMPDIR under the data dir, and the peak memory seen for its process tree.
+// group), its TMPDIR under the data dir; and the MemoryGuard that holds every environment's
+// process tree to its MemorySize (a cgroup per environment, or sampling /proc) and measures its
+// peak for REPORT's Max Memory Used.
 //
 // spawn() checks the entry point (CodeUri/bootstrap must exist and be executable, or Command's
 // program must start), starts the listener, then the process with the Lambda environment
 // variables (spec/lambda.md §2) and AWS_ENDPOINT_URL pointing at the edge port. Every call into
 // the LambdaService from a process or socket callback joins the loop's pass first.
 //
-// Teardown: when the runtime exits, the listener closes and the environment's files go; the
-// service is told through on_exit. close_all() at shutdown kills every group and closes
+// Memory: a tree found over its MemorySize (the kernel's OOM killer in the environment's cgroup,
+// or a sample above the limit) is SIGKILLed whole: its process group and everything in its
+// cgroup. Its runtime then exits with SIGKILL and max_memory_used_mb() is at least MemorySize,
+// which the service reports as Runtime.OutOfMemory. kill() also kills everything in the cgroup,
+// so runaway children that left the process group die with the environment.
+//
+// Teardown: when the runtime exits, the listener closes and the environment's files and cgroup
+// go; the service is told through on_exit. close_all() at shutdown kills every group and closes
 // everything.
 #pragma once
 
@@ -22,6 +30,7 @@
 
 #include "lambda/ports.h"
 #include "lambda/service.h"
+#include "platform/memory_guard.h"
 
 namespace slipway::platform {
 class Loop;
@@ -38,7 +47,8 @@ struct LambdaHostOptions {
 
 class LambdaHost : public lambda::Processes {
  public:
-  LambdaHost(platform::Loop& loop, LambdaHostOptions options);
+  // `cgroups` is the probe's verdict: how memory limits are enforced.
+  LambdaHost(platform::Loop& loop, LambdaHostOptions options, platform::MemoryCgroups cgroups);
   ~LambdaHost() override;
   LambdaHost(const LambdaHost&) = delete;
   LambdaHost& operator=(const LambdaHost&) = delete;
@@ -54,6 +64,7 @@ class LambdaHost : public lambda::Processes {
   void close_all(std::function<void()> on_closed);
 
   size_t live_environments() const { return envs_.size(); }
+  platform::MemoryEnforcement memory_enforcement() const { return guard_.mode(); }
 
  private:
   struct Env;
@@ -66,10 +77,12 @@ class LambdaHost : public lambda::Processes {
   void record_pid(const Env& e);
   void release(lambda::EnvId id);
   void sample_memory(Env& e);
+  void on_over_limit(lambda::EnvId id, uint64_t measured_bytes);
 
   platform::Loop& loop_;
   LambdaHostOptions options_;
   lambda::LambdaService* service_ = nullptr;
+  platform::MemoryGuard guard_;
   std::unordered_map<lambda::EnvId, std::unique_ptr<Env>> envs_;
   size_t closing_ = 0;  // environments whose handles are still closing
   std::function<void()> on_all_closed_;

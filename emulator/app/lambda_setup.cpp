@@ -7,6 +7,7 @@
 #include "core/rng.h"
 #include "platform/log.h"
 #include "platform/loop.h"
+#include "platform/memory_guard.h"
 
 namespace slipway::app {
 
@@ -41,6 +42,16 @@ std::map<std::string, std::string> runtime_credentials() {
   return creds;
 }
 
+// How MemorySize is enforced, for the start-up line: "cgroup v1: memory.limit_in_bytes of ...".
+std::string describe_enforcement(const platform::MemoryCgroups& cgroups) {
+  std::string line = std::string(platform::enforcement_name(cgroups.mode())) + ": " + cgroups.reason();
+  if (cgroups.mode() == platform::MemoryEnforcement::kSampling) {
+    line += "; sampled every " + std::to_string(platform::MemoryGuard::kMinIntervalMs) + " to " +
+            std::to_string(platform::MemoryGuard::kMaxIntervalMs) + " ms, the closer to the limit the more often";
+  }
+  return line;
+}
+
 }  // namespace
 
 void FunctionLogs::append(const std::string& function, const std::string& log_stream, core::TimeUs at,
@@ -70,7 +81,13 @@ core::Result<LambdaRuntime> start_lambda(const Manifest& manifest, platform::Loo
     platform::log_warn("lambda: stopped " + std::to_string(stopped) + " runtime processes a killed daemon left running");
   std::error_code ec;
   std::filesystem::remove_all(host.envs_dir, ec);  // left over by a daemon that was killed
-  rt.host = std::make_unique<LambdaHost>(loop, host);
+  const char* requested = std::getenv("SLIPWAY_MEMORY_ENFORCEMENT");
+  auto cgroups = platform::MemoryCgroups::probe(requested ? requested : "");
+  if (!cgroups) return cgroups.error();
+  if (int stale = cgroups.value().stale_removed(); stale > 0)
+    platform::log_warn("lambda: removed " + std::to_string(stale) + " cgroups a killed daemon left");
+  rt.memory_enforcement = describe_enforcement(cgroups.value());
+  rt.host = std::make_unique<LambdaHost>(loop, host, std::move(cgroups).value());
   lambda::LambdaOptions options;
   options.region = manifest.settings.region;
   options.account_id = manifest.settings.account_id;

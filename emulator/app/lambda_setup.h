@@ -1,7 +1,9 @@
 // Brings up Lambda at daemon start: the functions of the manifest, the process host that runs
 // their environments, the durable queue of accepted Event invocations, and the log sink (files
 // under <data-dir>/logs, echoed to the daemon's stderr so `slipway serve` shows what functions
-// print).
+// print). It also chooses how MemorySize is enforced (platform/cgroup.h): the environment
+// variable SLIPWAY_MEMORY_ENFORCEMENT (auto, cgroup-v2, cgroup-v1, sampling; default auto) may
+// force a mode, mostly to test the fallback; `memory_enforcement` says which and why.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +45,7 @@ struct LambdaRuntime {
   std::unique_ptr<LambdaHost> host;
   std::unique_ptr<lambda::LambdaService> service;
   size_t restored_events = 0;  // Event invocations accepted before a restart, queued again
+  std::string memory_enforcement;  // one line for the start-up log: the mode and why
 };
 
 struct LambdaSetup {
