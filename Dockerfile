@@ -13,7 +13,7 @@ FROM debian:12-slim
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends libuv1 libcpp-httplib0.11 libsqlite3-0 libssl3 \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /build/slipway /usr/local/bin/slipway
+COPY --from=build /build/slipway /build/slipway-cgexec /usr/local/bin/
 EXPOSE 4566
 VOLUME /pipeline
 WORKDIR /pipeline

@@ -5,7 +5,8 @@
   and with 8 clients in parallel (bench/lambda_load, a C++ closed-loop client);
   cold start: spawn to first GET /next as slipway measures it (REPORT's Init Duration), against
   the binary's own start (spawn to its first /next, measured here with a bare listening socket),
-  and the client-side latency of a cold invoke.
+  and the client-side latency of a cold invoke;
+  timeout enforcement: how long after the deadline a timed-out environment is killed.
 
 Usage: bench/lambda.py [--seconds 5] [--cold-runs 40]
 """
@@ -81,7 +82,8 @@ def own_start(runs):
         srv.listen(1)
         env = dict(os.environ, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{srv.getsockname()[1]}")
         t0 = time.perf_counter()
-        pid = os.posix_spawn(os.path.join(FIXTURE, "bootstrap"), ["bootstrap"], env)
+        pid = os.posix_spawn(os.path.join(FIXTURE, "bootstrap"), ["bootstrap"], env,
+                             file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
         conn, _ = srv.accept()
         data = b""
         while b"\r\n" not in data:
@@ -98,9 +100,9 @@ def own_start(runs):
 def cold(daemon, runs):
     inits, latencies = [], []
     for _ in range(runs):
-        invoke(daemon.port, "echo", {"action": "kill"})  # the environment dies: the next invoke is cold
+        invoke(daemon.port, "cold", {"action": "kill"})  # its one environment dies: the next invoke is cold
         t0 = time.perf_counter()
-        status, err, _, log = invoke(daemon.port, "echo", {"hello": "cold"}, tail=True)
+        status, err, _, log = invoke(daemon.port, "cold", {"hello": "cold"}, tail=True)
         latencies.append((time.perf_counter() - t0) * 1000)
         m = re.search(r"Init Duration: ([\d.]+) ms", log)
         assert status == 200 and not err and m, log
@@ -112,20 +114,37 @@ def cold(daemon, runs):
     print(f"cold invoke round trip at the client                     p50 {pct(latencies, 50):.2f} ms  p99 {pct(latencies, 99):.2f} ms")
 
 
+def timeouts(daemon, runs):
+    """Timeout enforcement: a function with Timeout 1 s sleeps 3 s; REPORT's Duration for the
+    timed-out invocation is when the deadline timer killed the environment, counted from delivery."""
+    late = []
+    for _ in range(runs):
+        status, err, body, log = invoke(daemon.port, "timeout", {"action": "sleep", "ms": 3000}, tail=True)
+        m = re.search(r"Duration: ([\d.]+) ms.*Status: timeout", log)
+        assert status == 200 and err == "Unhandled" and b"Sandbox.Timedout" in body and m, log
+        late.append(float(m.group(1)) - 1000.0)
+    print(f"timeout enforcement, kill time minus deadline ({runs} runs)   p50 {pct(late, 50):.2f} ms  "
+          f"p99 {pct(late, 99):.2f} ms  max {max(late):.2f} ms")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--cold-runs", type=int, default=40)
+    ap.add_argument("--timeout-runs", type=int, default=20)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="slipway-bench-") as tmp:
         manifest = os.path.join(tmp, "slipway.json")
         with open(manifest, "w") as f:
-            json.dump({"Functions": {"echo": {"CodeUri": FIXTURE, "Handler": "bench", "Timeout": 30}}}, f)
-        with Daemon(config=manifest) as daemon:
+            json.dump({"Functions": {"echo": {"CodeUri": FIXTURE, "Handler": "bench", "Timeout": 30},
+                                     "cold": {"CodeUri": FIXTURE, "Handler": "bench", "Timeout": 30},
+                                     "timeout": {"CodeUri": FIXTURE, "Handler": "bench", "Timeout": 1}}}, f)
+        with Daemon("--function-logs", "files", config=manifest) as daemon:
             for _ in range(50):
                 invoke(daemon.port, "echo", {"warm": "up"})
             warm(daemon, args.seconds)
             cold(daemon, args.cold_runs)
+            timeouts(daemon, args.timeout_runs)
 
 
 if __name__ == "__main__":

@@ -250,13 +250,12 @@ void LambdaHost::release(EnvId id) {
   if (e->process) e->process->close(one_closed); else one_closed();
 }
 
-// Every Runtime API call is a moment the runtime is alive and between steps: sample its memory
-// (so even an invocation that crashes has a measured Max Memory Used) and take in what it printed
-// (so its lines precede the END line of the invocation it answers).
+// Every Runtime API call is a moment the runtime is between steps: take in what it printed, so
+// its lines precede the END line of the invocation it answers. (Memory is not sampled here: the
+// cgroup keeps its own peak, and the sampling fallback samples on its timer.)
 void LambdaHost::on_runtime_call(EnvId id) {
   auto it = envs_.find(id);
   if (it == envs_.end() || !it->second->process) return;
-  sample_memory(*it->second);
   it->second->process->drain_output();
 }
 

@@ -94,6 +94,8 @@ core::Result<LambdaRuntime> start_lambda(const Manifest& manifest, platform::Loo
   options.account_concurrency = manifest.settings.concurrent_executions;
   options.sync_response_bytes_max = manifest.limits.lambda.sync_response_bytes_max;
   options.idle_timeout_ms = setup.idle_timeout_ms;
+  options.unreserved_concurrency_min = manifest.limits.lambda.unreserved_concurrency_min;
+  options.scaling_environments_per_10s = manifest.limits.lambda.scaling_environments_per_10s;
   options.async_persistence = rt.async_store.get();
   rt.service = std::make_unique<lambda::LambdaService>(loop.clock(), loop.timers(), *rt.ids, *rt.host, *rt.logs,
                                                        options);

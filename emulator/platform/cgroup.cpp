@@ -65,10 +65,18 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
+// With read(2), not an ifstream: some cgroup files fail their reads (ENODEV for a controller
+// feature the kernel lacks), and libstdc++'s filebuf throws on a failed read.
 std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  if (n < 0) return std::nullopt;
+  return out;
 }
 
 // Writes `text` with one write(2), as the cgroup files want; the error names the file.

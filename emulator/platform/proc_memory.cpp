@@ -129,4 +129,10 @@ unsigned long long process_start_time(pid_t pid) {
   return std::strtoull(p, nullptr, 10);
 }
 
+uint64_t process_peak_bytes(pid_t pid) {
+  uint64_t rss = 0, hwm = 0;
+  read_status(pid, rss, hwm);
+  return hwm;
+}
+
 }  // namespace slipway::platform

@@ -35,4 +35,7 @@ uint64_t tree_rss_bytes(pid_t root);
 // with the pid identifies a process; 0 when it is gone.
 unsigned long long process_start_time(pid_t pid);
 
+// The process's own peak resident memory (VmHWM), in bytes; 0 when it is gone. One read.
+uint64_t process_peak_bytes(pid_t pid);
+
 }  // namespace slipway::platform
