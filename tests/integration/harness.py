@@ -23,6 +23,17 @@ def fixture(*parts):
     return os.path.join(SOURCE_DIR, "fixtures", *parts)
 
 
+def wait_until(predicate, timeout, interval=0.05):
+    """Polls predicate() until it returns a truthy value or timeout seconds pass; returns the
+    last value. For integration tests only, where the daemon runs on its own clock."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+
+
 def run_cli(*args, timeout=30, cwd=None):
     """Runs slipway to completion; returns (exit code, stdout, stderr)."""
     p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd)

@@ -24,7 +24,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import BIN, Daemon, fixture
+from harness import BIN, Daemon, fixture, wait_until  # noqa: F401 (re-exported for the Lambda tests)
 
 REGION = "us-east-1"
 ACCOUNT = "000000000000"  # the daemon's default Settings.AccountId
@@ -162,16 +162,6 @@ class LambdaTestCase(unittest.TestCase):
                       f"within {timeout}s: {read_log_files(self.logs_dir(function))}")
         return found
 
-
-def wait_until(predicate, timeout, interval=0.05):
-    """Polls predicate() until it returns a truthy value or timeout seconds pass; returns the
-    last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
 
 
 # ------------------------------------------------------------------------------ logs

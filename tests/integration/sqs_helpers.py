@@ -16,7 +16,7 @@ import unittest
 import urllib.parse
 import uuid
 
-from harness import Daemon
+from harness import Daemon, wait_until  # noqa: F401 (re-exported for the SQS tests)
 
 REGION = "us-east-1"
 ACCESS_KEY = "test"
@@ -114,16 +114,6 @@ def host_port(url):
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return f"{parts.hostname}:{port}"
 
-
-def wait_until(predicate, timeout, interval=0.1):
-    """Polls predicate() until it returns a truthy value or timeout seconds pass; returns the
-    last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
 
 
 class SqsEndpointTestCase(unittest.TestCase):
