@@ -46,7 +46,11 @@ class ThousandEnvironmentsTest(unittest.TestCase):
         with tempfile.TemporaryDirectory(prefix="slipway-scale-") as tmp:
             manifest = write_manifest(tmp, {"hold": {"CodeUri": HOLD_DIR, "Handler": "hold", "Timeout": 120}})
             with Daemon("--function-logs", "files", config=manifest) as d:
-                self.run_scale(d)
+                try:
+                    self.run_scale(d)
+                except Exception:
+                    print("daemon exit code:", d.proc.poll(), "\ndaemon stderr (tail):\n" + d.stderr_text()[-3000:])
+                    raise
 
     def stats(self, d):
         return d.get_json("/_slipway/lambda")[1]["functions"]["hold"]
