@@ -1,8 +1,39 @@
 #include "http/edge.h"
 
+#include <array>
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
+#include <random>
 
 namespace slipway::http {
+
+namespace {
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+std::string new_request_id() {
+  static const std::array<uint64_t, 2> key = [] {
+    std::random_device rd;
+    return std::array<uint64_t, 2>{(uint64_t{rd()} << 32) | rd(), (uint64_t{rd()} << 32) | rd()};
+  }();
+  static std::atomic<uint64_t> counter{0};
+  const uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t hi = (splitmix64(key[0] ^ n) & ~0xF000ULL) | 0x4000ULL;        // version 4
+  const uint64_t lo = (splitmix64(key[1] + n) & ~(3ULL << 62)) | (2ULL << 62);  // RFC 4122 variant
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
 
 void EdgeRouter::add(std::string name, Matches matches, Handler handle) {
   routes_.push_back(Route{std::move(name), std::move(matches), std::move(handle)});

@@ -32,6 +32,11 @@ class EdgeRouter {
   std::vector<Route> routes_;
 };
 
+// A fresh UUID-shaped request id for an answer's x-amzn-RequestId: a random per-process key
+// mixed with a counter. Request ids only label answers (no state depends on them), so they need
+// not come from the core's seeded IdGen.
+std::string new_request_id();
+
 // `s` escaped for use inside a JSON string literal.
 std::string json_escape(std::string_view s);
 

@@ -1,5 +1,7 @@
 #include "http/lambda_routes.h"
 
+#include "http/edge.h"
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -14,17 +16,6 @@ namespace {
 namespace rest = lambda_rest;
 using lambda::InvokeOutcome;
 using LambdaFunction = rest::LambdaResult<const lambda::FunctionConfig*>;
-
-std::string next_request_id() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  const uint64_t a = rng(), b = rng();
-  char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3FFF)),
-                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
-  return buf;
-}
 
 rest::FunctionView view_of(const lambda::FunctionConfig& fn, const LambdaEdge& edge) {
   rest::FunctionView v;
@@ -166,7 +157,7 @@ Response function_operation(const Request& req, const rest::LambdaRoute& r, cons
 bool is_lambda_request(const Request& request) { return rest::is_lambda_path(request.path); }
 
 void handle_lambda(const Request& req, Reply reply, const LambdaEdge& edge) {
-  const std::string request_id = next_request_id();
+  const std::string request_id = new_request_id();
   auto route = rest::match_route(req.method, req.path);
   if (!route.ok()) {
     reply(rest::encode_error(route.error(), request_id));

@@ -1,17 +1,14 @@
 #include "http/sqs_routes.h"
 
-#include <array>
-#include <atomic>
 #include <cstdint>
-#include <cstdio>
 #include <functional>
 #include <memory>
-#include <random>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "http/edge.h"
 #include "http/form.h"
 #include "http/sqs_errors.h"
 #include "http/sqs_json.h"
@@ -28,33 +25,6 @@ using sqs::SqsError;
 using sqs::SqsErrorCode;
 using sqs::SqsResult;
 using sqs::SqsService;
-
-// ---- Request ids: thread-safe, unique per process, UUID-shaped ----
-
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-// A random per-process key mixed with an atomic counter. Request ids only label answers (no
-// state depends on them), so they need not come from the loop-only core IdGen.
-std::string next_request_id() {
-  static const std::array<uint64_t, 2> key = [] {
-    std::random_device rd;
-    return std::array<uint64_t, 2>{(uint64_t{rd()} << 32) | rd(), (uint64_t{rd()} << 32) | rd()};
-  }();
-  static std::atomic<uint64_t> counter{0};
-  const uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
-  const uint64_t hi = (splitmix64(key[0] ^ n) & ~0xF000ULL) | 0x4000ULL;  // version 4
-  const uint64_t lo = (splitmix64(key[1] + n) & ~(3ULL << 62)) | (2ULL << 62);  // RFC 4122 variant
-  char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-  return buf;
-}
 
 // ---- One request as the gate sees it ----
 
@@ -314,7 +284,7 @@ bool is_sqs_request(const Request& req) {
 
 void handle_sqs(const Request& http, Reply reply, SqsService& service) {
   Call call;
-  call.request_id = next_request_id();
+  call.request_id = new_request_id();
   auto admitted = admit(http, call);
   if (auto* answer = std::get_if<SqsAnswer>(&admitted)) {
     reply(to_response(std::move(*answer), call.request_id));

@@ -84,10 +84,8 @@ class Reaper {
     armed_ = true;
   }
   void watch(pid_t pid, ChildProcess::Impl* child) { children_[pid] = child; }
-  void forget(pid_t pid) {
-    children_.erase(pid);
-    disarm_if_idle();
-  }
+  // After a spawn that failed: the watcher armed for it may go.
+  void release_if_idle() { disarm_if_idle(); }
 
  private:
   void reap() {
@@ -262,7 +260,7 @@ core::Status ChildProcess::spawn(const SpawnOptions& options, OnLine on_line, On
   if (rc != 0) {
     ::close(out_fds[0]);
     ::close(err_fds[0]);
-    reaper.forget(0);
+    reaper.release_if_idle();
     s.exited = s.exit_reported = true;  // on_exit never runs for a child that never started
     const int uv_err = uv_translate_sys_error(rc);
     return core::make_error(rc == ENOENT ? core::ErrorCode::kNotFound : core::ErrorCode::kInvalidState,
