@@ -9,16 +9,32 @@ namespace slipway::core {
 
 namespace {
 
-std::string digest_hex(const EVP_MD* md, std::string_view data) {
+// Fetched once: EVP_md5() and friends make OpenSSL 3 look the algorithm up on every call, which
+// cost more than hashing a 200-byte message body. The context is reused per thread for the same
+// reason (EVP_Digest allocates one per call).
+struct Digester {
+  EVP_MD* md;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  explicit Digester(const char* name) : md(EVP_MD_fetch(nullptr, name, nullptr)) {}
+  ~Digester() {
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(md);
+  }
+  Digester(const Digester&) = delete;
+  Digester& operator=(const Digester&) = delete;
+};
+
+std::string digest_hex(Digester& d, std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr);
+  EVP_DigestInit_ex2(d.ctx, d.md, nullptr);
+  EVP_DigestUpdate(d.ctx, data.data(), data.size());
+  EVP_DigestFinal_ex(d.ctx, out.data(), &len);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(len * 2);
+  std::string hex(static_cast<size_t>(len) * 2, '\0');
   for (unsigned int i = 0; i < len; ++i) {
-    hex.push_back(kHex[out[i] >> 4]);
-    hex.push_back(kHex[out[i] & 0xf]);
+    hex[2 * i] = kHex[out[i] >> 4];
+    hex[2 * i + 1] = kHex[out[i] & 0xf];
   }
   return hex;
 }
@@ -36,8 +52,15 @@ int b64_value(char c) {
 
 }  // namespace
 
-std::string md5_hex(std::string_view data) { return digest_hex(EVP_md5(), data); }
-std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
+std::string md5_hex(std::string_view data) {
+  thread_local Digester md5("MD5");
+  return digest_hex(md5, data);
+}
+
+std::string sha256_hex(std::string_view data) {
+  thread_local Digester sha256("SHA256");
+  return digest_hex(sha256, data);
+}
 
 std::string base64_encode(std::string_view data) {
   std::string out;

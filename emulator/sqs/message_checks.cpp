@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/digest.h"
+#include "core/utf8.h"
 
 namespace slipway::sqs {
 
@@ -12,34 +13,6 @@ namespace {
 bool allowed_code_point(uint32_t cp) {
   return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
          (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-}
-
-// Decodes one UTF-8 sequence at `i`; false on malformed, overlong or surrogate input.
-bool next_code_point(std::string_view s, size_t& i, uint32_t& cp) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  int extra = 0;
-  uint32_t min = 0;
-  if (b0 < 0x80) {
-    cp = b0;
-  } else if ((b0 & 0xE0) == 0xC0) {
-    cp = b0 & 0x1F, extra = 1, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    cp = b0 & 0x0F, extra = 2, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    cp = b0 & 0x07, extra = 3, min = 0x10000;
-  } else {
-    return false;
-  }
-  if (i + static_cast<size_t>(extra) >= s.size() && extra > 0) return false;
-  for (int k = 1; k <= extra; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
-    if ((b & 0xC0) != 0x80) return false;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (extra > 0 && cp < min) return false;
-  if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-  i += static_cast<size_t>(extra) + 1;
-  return true;
 }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
@@ -151,8 +124,13 @@ SqsError invalid_parameter_plain(const std::string& message) {
 bool valid_message_characters(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b < 0x80) {  // printable ASCII, most bodies: no decoding needed
+      ++i;
+      continue;
+    }
     uint32_t cp = 0;
-    if (!next_code_point(text, i, cp) || !allowed_code_point(cp)) return false;
+    if (!core::next_code_point(text, i, cp) || !allowed_code_point(cp)) return false;
   }
   return true;
 }

@@ -44,6 +44,7 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
 Store::~Store() {
   if (in_txn_) rollback();
   checkpointer_.reset();  // its connection closes first; ours, the last, checkpoints the rest
+  for (sqlite3_stmt* s : {begin_, commit_, rollback_}) sqlite3_finalize(s);  // null is a no-op
   sqlite3_close(db_);
 }
 
@@ -57,9 +58,21 @@ core::Status Store::exec(const std::string& sql) {
   return core::Ok{};
 }
 
+core::Status Store::step(sqlite3_stmt*& stmt, const char* sql) {
+  if (stmt == nullptr &&
+      sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    return sqlite_error(db_, std::string("sqlite: cannot prepare ") + sql);
+  }
+  const int rc = sqlite3_step(stmt);
+  core::Status s = core::Ok{};
+  if (rc != SQLITE_DONE) s = sqlite_error(db_, std::string("sqlite: ") + sql);
+  sqlite3_reset(stmt);
+  return s;
+}
+
 core::Status Store::begin() {
   if (in_txn_) return core::make_error(core::ErrorCode::kInternal, "begin inside a transaction");
-  if (auto s = exec("BEGIN"); !s) return s;
+  if (auto s = step(begin_, "BEGIN"); !s) return s;
   in_txn_ = true;
   return core::Ok{};
 }
@@ -71,14 +84,14 @@ core::Status Store::commit() {
     rollback();
     return core::make_error(core::ErrorCode::kInternal, "transaction failed: " + reason);
   }
-  auto s = exec("COMMIT");
+  auto s = step(commit_, "COMMIT");
   if (!s) rollback();
   in_txn_ = false;
   return s;
 }
 
 void Store::rollback() {
-  (void)exec("ROLLBACK");
+  (void)step(rollback_, "ROLLBACK");
   in_txn_ = false;
   failed_reason_.reset();
 }

@@ -18,6 +18,7 @@
 #include "store/checkpointer.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace slipway::store {
 
@@ -66,11 +67,17 @@ class Store {
 
  private:
   explicit Store(sqlite3* db) : db_(db) {}
+  // Runs one of the transaction statements below, prepared on first use: a pass's BEGIN and
+  // COMMIT would otherwise be parsed again on every loop iteration.
+  core::Status step(sqlite3_stmt*& stmt, const char* sql);
   core::Status migrate(const std::vector<Migration>& migrations);
   core::Status apply(const Migration& m);
   core::Result<int> read_version() const;
 
   sqlite3* db_;
+  sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* commit_ = nullptr;
+  sqlite3_stmt* rollback_ = nullptr;
   bool in_txn_ = false;
   std::optional<std::string> failed_reason_;
   std::vector<int> applied_now_;
