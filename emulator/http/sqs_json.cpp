@@ -163,7 +163,7 @@ struct Names {
 
 }  // namespace
 
-SqsResult<Body> Body::parse(std::string_view text) {
+SqsResult<Body> Body::parse(const std::string& text) {
   auto doc = std::make_shared<rapidjson::Document>();
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     doc->SetObject();
@@ -175,8 +175,15 @@ SqsResult<Body> Body::parse(std::string_view text) {
                             "The request body is not valid JSON: Invalid encoding in string. "
                             "(at offset " + std::to_string(bad) + ").");
     }
+    // Parsed as a NUL-terminated string, which lets rapidjson scan strings 16 bytes at a time
+    // (RAPIDJSON_SSE2); a raw NUL byte is never valid JSON, so none is lost by stopping there.
     // Iterative: a deeply nested body cannot exhaust the loop thread's stack.
-    doc->Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    if (const size_t nul = text.find('\0'); nul != std::string::npos) {
+      return sqs::sqs_error(SqsErrorCode::kInvalidParameterValue,
+                            "The request body is not valid JSON: Invalid value. (at offset " +
+                                std::to_string(nul) + ").");
+    }
+    doc->Parse<rapidjson::kParseIterativeFlag>(text.c_str());
     if (doc->HasParseError()) {
       return sqs::sqs_error(SqsErrorCode::kInvalidParameterValue,
                             std::string("The request body is not valid JSON: ") +

@@ -38,7 +38,7 @@ class Body {
  public:
   // Empty text is taken as {} (some clients send no body for input-less actions). Text that is
   // not JSON (or not valid UTF-8), or JSON that is not an object: InvalidParameterValue.
-  static SqsResult<Body> parse(std::string_view text);
+  static SqsResult<Body> parse(const std::string& text);
 
   const rapidjson::Value& root() const { return *doc_; }
   // The QueueUrl member when it is a string, else null.

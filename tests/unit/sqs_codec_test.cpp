@@ -26,7 +26,7 @@ constexpr const char* kUrl = "http%3A%2F%2Flocalhost%3A4566%2F000000000000%2Fq1"
 FormParams form(const std::string& body) { return FormParams::parse(body); }
 
 j::Body json(std::string_view text) {
-  auto body = j::Body::parse(text);
+  auto body = j::Body::parse(std::string(text));
   REQUIRE(body.ok());
   return std::move(body).value();
 }
@@ -455,6 +455,12 @@ TEST_CASE("json decode: wrong types and malformed values are InvalidParameterVal
 TEST_CASE("json decode: a body that is not a JSON object is InvalidParameterValue, never a crash") {
   for (const char* bad : {"{", "not json", "[]", "\"s\"", "42", "{\"a\":1} trailing", "{\"a\":\"\xff\"}"}) {
     auto r = j::Body::parse(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == SqsErrorCode::kInvalidParameterValue);
+  }
+  // A raw NUL is never valid JSON, even after a complete document.
+  for (const std::string& nul : {std::string("{\"a\":1}\0", 8), std::string("{\"a\":\"x\0y\"}", 12)}) {
+    auto r = j::Body::parse(nul);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == SqsErrorCode::kInvalidParameterValue);
   }

@@ -6,6 +6,7 @@
 
 #include "core/utf8.h"
 #include "http/edge.h"
+#include "sqs/message_checks.h"
 
 using slipway::core::invalid_utf8_at;
 using slipway::core::next_code_point;
@@ -55,4 +56,19 @@ TEST_CASE("edge: request ids are distinct version-4 UUIDs") {
     seen.insert(id);
   }
   CHECK(seen.size() == 1000);
+}
+
+TEST_CASE("sqs: message characters are checked at every position of the 8-byte fast path") {
+  using slipway::sqs::valid_message_characters;
+  for (size_t pad = 0; pad < 17; ++pad) {
+    CAPTURE(pad);
+    const std::string before(pad, 'a');
+    const std::string after(9, '~');
+    CHECK(valid_message_characters(before + " \x7F\t\n\r" + after));
+    CHECK(valid_message_characters(before + "\xEF\xBF\xBD" + after));  // U+FFFD
+    for (const std::string& bad : {std::string(1, '\0'), std::string("\x1F"), std::string("\x08"),
+                                  std::string("\xEF\xBF\xBE"), std::string("\xC3")}) {
+      CHECK_FALSE(valid_message_characters(before + bad + after));
+    }
+  }
 }
