@@ -55,6 +55,16 @@ struct MessageRecord {
   std::string dead_letter_queue_source_arn;     // set when moved into a DLQ
 };
 
+// What a receive or a visibility change alters in a stored message; the rest stays as put.
+struct MessageStateRecord {
+  uint64_t sequence = 0;
+  int receive_count = 0;
+  int64_t first_receive_timestamp_ms = 0;
+  core::TimeUs visible_at_us = 0;
+  core::TimeUs received_at_us = 0;
+  std::string receipt_handle;
+};
+
 // A FIFO deduplication entry: a send with this key inside the window is acknowledged with the
 // original message id and not enqueued.
 struct DedupRecord {
@@ -95,6 +105,8 @@ class Persistence {
   // Removes the queue with all its messages and deduplication entries.
   virtual void remove_queue(const std::string& name) = 0;
   virtual void put_message(const MessageRecord& message) = 0;
+  // Updates a message already put (by its sequence): cheaper than put_message on the receive path.
+  virtual void put_message_state(const MessageStateRecord& state) = 0;
   // A message's key is its sequence (service-wide unique; a move to another queue removes the
   // old record and puts one with a new sequence), so records append in key order.
   virtual void remove_message(const std::string& queue, uint64_t sequence) = 0;

@@ -171,7 +171,7 @@ ReceivedMessage SqsService::Impl::deliver(Queue& q, Message& m, const ReceivePar
   if (m.first_receive_ms == 0) m.first_receive_ms = t / core::kUsPerMs;
   m.received_at_us = t;
   q.reposition(m, t + vt * core::kUsPerSecond, nonce_from_hex(ids.hex(8)), t);
-  persist_message(q, m);
+  persist_message_state(q, m);
   return render(q, m, params);
 }
 
@@ -226,7 +226,7 @@ std::optional<ReceiveMessageResponse> SqsService::Impl::replay_attempt(Queue& q,
     m.received_at_us = t;
     q.reposition(m, t + vt * core::kUsPerSecond, m.receipt_nonce, t);
     item.visible_at_us = m.visible_at_us;
-    persist_message(q, m);
+    persist_message_state(q, m);
     resp.messages.push_back(render(q, m, params));
   }
   return resp;

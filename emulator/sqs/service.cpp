@@ -93,6 +93,20 @@ void SqsService::Impl::persist_message(const Queue& q, const Message& m) {
   if (persistence != nullptr) persistence->put_message(to_record(q, m));
 }
 
+void SqsService::Impl::persist_message_state(const Queue& q, const Message& m) {
+  if (persistence == nullptr) return;
+  MessageStateRecord r;
+  r.sequence = m.seq;
+  r.receive_count = m.receive_count;
+  r.first_receive_timestamp_ms = m.first_receive_ms;
+  r.visible_at_us = m.visible_at_us;
+  r.received_at_us = m.received_at_us;
+  if (m.receipt_nonce != 0) {
+    r.receipt_handle = encode_receipt({q.name, m.message_id, m.seq, m.receive_count, m.receipt_nonce});
+  }
+  persistence->put_message_state(r);
+}
+
 // 20 decimal digits, strictly increasing with the service-wide sequence.
 std::string SqsService::Impl::sequence_number(uint64_t seq) const {
   char buf[32];

@@ -85,6 +85,8 @@ struct SqsService::Impl {
   void persist_queue(const Queue& q);
   MessageRecord to_record(const Queue& q, const Message& m) const;
   void persist_message(const Queue& q, const Message& m);
+  // After a receive or a visibility change: only the delivery state (see MessageStateRecord).
+  void persist_message_state(const Queue& q, const Message& m);
   std::string sequence_number(uint64_t seq) const;
   SqsResult<CreateQueueResponse> create_queue(const RequestContext& ctx, const CreateQueueRequest& req);
   std::optional<SqsError> create_conflict(const Queue& q, const std::map<std::string, std::string>& attrs);

@@ -153,6 +153,9 @@ const char* const kSql[] = {
     " first_receive_timestamp_ms=?9, receive_count=?10, visible_at_us=?11, receipt_handle=?12,"
     " message_group_id=?13, message_deduplication_id=?14, sequence_number=?15,"
     " dead_letter_queue_source_arn=?16, received_at_us=?17",
+    // kPutMessageState
+    "UPDATE sqs_messages SET receive_count=?2, first_receive_timestamp_ms=?3, visible_at_us=?4,"
+    " received_at_us=?5, receipt_handle=?6 WHERE sequence=?1",
     // kDeleteMessage
     "DELETE FROM sqs_messages WHERE sequence=?1",
     // kDeleteQueueMessages
@@ -267,7 +270,7 @@ void SqliteSqsPersistence::fail(const std::string& what, int rc) {
 
 void SqliteSqsPersistence::run(Stmt s, int bind_rc) {
   static const char* const kWhat[] = {
-      "put_queue",           "remove_queue", "put_message", "remove_message",
+      "put_queue",           "remove_queue", "put_message", "put_message_state", "remove_message",
       "remove_all_messages", "put_dedup",    "remove_dedup", "remove_all_messages (dedup)",
       "put_move_task",
   };
@@ -338,6 +341,22 @@ void SqliteSqsPersistence::put_message(const sqs::MessageRecord& m) {
              .rc();
   }
   run(kPutMessage, rc);
+}
+
+void SqliteSqsPersistence::put_message_state(const sqs::MessageStateRecord& m) {
+  sqlite3_stmt* s = stmts_[kPutMessageState];
+  int rc = SQLITE_OK;
+  if (s) {
+    rc = Binder(s)
+             .i64(1, static_cast<int64_t>(m.sequence))
+             .i64(2, m.receive_count)
+             .i64(3, m.first_receive_timestamp_ms)
+             .i64(4, m.visible_at_us)
+             .i64(5, m.received_at_us)
+             .text(6, m.receipt_handle)
+             .rc();
+  }
+  run(kPutMessageState, rc);
 }
 
 void SqliteSqsPersistence::remove_message(const std::string& /*queue*/, uint64_t sequence) {

@@ -65,6 +65,7 @@ class SqliteSqsPersistence final : public sqs::Persistence {
   void put_queue(const sqs::QueueRecord& queue) override;
   void remove_queue(const std::string& name) override;
   void put_message(const sqs::MessageRecord& message) override;
+  void put_message_state(const sqs::MessageStateRecord& state) override;
   void remove_message(const std::string& queue, uint64_t sequence) override;
   void remove_all_messages(const std::string& queue) override;
   void put_dedup(const sqs::DedupRecord& entry) override;
@@ -76,6 +77,7 @@ class SqliteSqsPersistence final : public sqs::Persistence {
     kPutQueue,
     kDeleteQueue,
     kPutMessage,
+    kPutMessageState,
     kDeleteMessage,
     kDeleteQueueMessages,
     kPutDedup,

@@ -46,6 +46,18 @@ class FakeSqsPersistence final : public Persistence {
     messages[{m.queue, m.message_id}] = m;
     ids_by_sequence[m.sequence] = m.message_id;
   }
+  void put_message_state(const MessageStateRecord& s) override {
+    auto it = std::find_if(messages.begin(), messages.end(),
+                           [&](const auto& kv) { return kv.second.sequence == s.sequence; });
+    REQUIRE(it != messages.end());  // only a message put before has a state to change
+    calls.push_back("put_message_state " + it->first.first + " " + it->first.second);
+    MessageRecord& m = it->second;
+    m.receive_count = s.receive_count;
+    m.first_receive_timestamp_ms = s.first_receive_timestamp_ms;
+    m.visible_at_us = s.visible_at_us;
+    m.received_at_us = s.received_at_us;
+    m.receipt_handle = s.receipt_handle;
+  }
   void remove_message(const std::string& queue, uint64_t sequence) override {
     const std::string id = ids_by_sequence[sequence];
     ids_by_sequence.erase(sequence);

@@ -18,6 +18,8 @@ std::unique_ptr<SqsHarness> restart(SqsHarness& h) {
   auto next = std::make_unique<SqsHarness>(7);
   next->clock.set_us(h.clock.now_us());
   next->svc->restore(h.store.snapshot());
+  next->store = h.store;  // the database outlives the daemon
+  next->store.calls.clear();
   return next;
 }
 }  // namespace

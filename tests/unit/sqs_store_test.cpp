@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -17,6 +18,7 @@ using slipway::sqs::AttributeValue;
 using slipway::sqs::DedupRecord;
 using slipway::sqs::MessageAttributes;
 using slipway::sqs::MessageRecord;
+using slipway::sqs::MessageStateRecord;
 using slipway::sqs::MoveTaskRecord;
 using slipway::sqs::QueueRecord;
 using slipway::sqs::SqsSnapshot;
@@ -282,6 +284,41 @@ TEST_CASE("sqs store: every field of every record round-trips") {
   CHECK(snap.dedup[0].sequence_number == entry.sequence_number);
   CHECK(snap.dedup[0].expires_at_us == entry.expires_at_us);
   CHECK(snap.next_sequence == 42);
+}
+
+TEST_CASE("sqs store: put_message_state changes the delivery state and nothing else") {
+  TempDir dir;
+  auto s = open_store(dir);
+  SqliteSqsPersistence p(*s);
+  REQUIRE(s->begin().ok());
+  p.put_queue(full_queue("q"));
+  p.put_message(full_message("q", "m", 5));
+  p.put_message(full_message("q", "other", 6));
+  commit(*s);
+
+  MessageStateRecord state;
+  state.sequence = 5;
+  state.receive_count = 3;
+  state.first_receive_timestamp_ms = 1700000000123;
+  state.visible_at_us = 42'000'000;
+  state.received_at_us = 12'000'000;
+  state.receipt_handle = "rh-new";
+  REQUIRE(s->begin().ok());
+  p.put_message_state(state);
+  commit(*s);
+
+  MessageRecord expected = full_message("q", "m", 5);
+  expected.receive_count = 3;
+  expected.first_receive_timestamp_ms = 1700000000123;
+  expected.visible_at_us = 42'000'000;
+  expected.received_at_us = 12'000'000;
+  expected.receipt_handle = "rh-new";
+  SqsSnapshot snap = load(*s);
+  REQUIRE(snap.messages.size() == 2);
+  std::sort(snap.messages.begin(), snap.messages.end(),
+            [](const MessageRecord& a, const MessageRecord& b) { return a.sequence < b.sequence; });
+  check_message_equal(snap.messages[0], expected);
+  check_message_equal(snap.messages[1], full_message("q", "other", 6));
 }
 
 TEST_CASE("sqs store: puts are upserts that replace the whole record") {
