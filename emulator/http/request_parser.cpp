@@ -87,6 +87,7 @@ RequestParser::Status RequestParser::parse_head(std::string_view data, size_t& c
   std::string_view head(head_.data(), blank + 2);  // each line ends in CRLF
   size_t line_end = head.find("\r\n");
   if (!parse_request_line(head.substr(0, line_end))) return Status::kError;
+  request_.headers.reserve(16);  // SDK requests carry 8-12; one allocation instead of five
   for (size_t pos = line_end + 2; pos < head.size(); pos = line_end + 2) {
     line_end = head.find("\r\n", pos);
     if (!parse_header_line(head.substr(pos, line_end - pos), request_.headers)) return Status::kError;

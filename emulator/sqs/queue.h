@@ -108,7 +108,8 @@ struct Queue {
   std::map<std::string, std::string> tags;
   std::optional<core::TimeUs> last_purge_us;
 
-  std::unordered_map<uint64_t, Message> messages;
+  // Ordered, not hashed: a hash table's rehash at a million messages stalls the loop for 20 ms.
+  std::map<uint64_t, Message> messages;
   std::set<VisKey> ready;
   std::set<VisKey> waiting;
   size_t waiting_received = 0;  // entries of `waiting` that are in flight (not delayed)
