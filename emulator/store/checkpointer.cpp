@@ -16,6 +16,9 @@ core::Result<std::unique_ptr<Checkpointer>> Checkpointer::start(const std::strin
     return core::make_error(core::ErrorCode::kInternal, "cannot open checkpoint connection: " + why);
   }
   sqlite3_busy_timeout(db, 100);
+  // The syncs around each checkpoint (the WAL before, the database after) are made here, by
+  // this connection's setting, whatever the loop's connection runs with (store.h, Durability).
+  sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
   // Until it reads the database, a connection does not know it is in WAL mode, and a checkpoint
   // silently does nothing.
   sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);

@@ -25,7 +25,9 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
     return e;
   }
   std::unique_ptr<Store> store(new Store(db));
-  const char* sync = durability == Durability::kFull ? "FULL" : "NORMAL";
+  // See Durability: under kNormal this connection never waits for the disk; the checkpointer's
+  // connection does every sync, off the loop thread.
+  const char* sync = durability == Durability::kFull ? "FULL" : "OFF";
   const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + sync +
                               "; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=1000;"
                               // 64 MiB of page cache: message-id index pages (random ids)
@@ -43,6 +45,9 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
 
 Store::~Store() {
   if (in_txn_) rollback();
+  // Closing the last connection checkpoints the WAL into the database and deletes it: that
+  // checkpoint must sync like the checkpointer's.
+  (void)exec("PRAGMA synchronous=NORMAL");
   checkpointer_.reset();  // its connection closes first; ours, the last, checkpoints the rest
   for (sqlite3_stmt* s : {begin_, commit_, rollback_}) sqlite3_finalize(s);  // null is a no-op
   sqlite3_close(db_);
