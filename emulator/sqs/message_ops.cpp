@@ -64,7 +64,7 @@ std::optional<SqsError> SqsService::Impl::change_visibility_one(Queue& q, const 
                                  std::to_string(l.visibility_timeout_s_max) + " seconds]");
   }
   q.reposition(*m, deadline, m->receipt_nonce, t);
-  persist_message_state(q, *m);
+  persist_message_state(*m, receipt_of(q, *m));
   notify(q.name);
   return std::nullopt;
 }

@@ -58,6 +58,7 @@ struct Message {
   uint64_t seq = 0;
   std::string message_id;
   std::string body;
+  std::string md5_of_body;  // hex; computed once, at send or restore, not at every receive
   MessageAttributes attributes;
   MessageAttributes system_attributes;  // AWSTraceHeader
   int64_t sent_ms = 0;

@@ -172,7 +172,7 @@ void SqsService::Impl::retro_delay_fifo(Queue& q, int old_delay_s) {
   for (uint64_t seq : affected) {
     Message& m = q.messages.at(seq);
     q.reposition(m, m.enqueued_at_us + q.cfg.delay_s * core::kUsPerSecond, 0, t);
-    persist_message_state(q, m);
+    persist_message_state(m, receipt_of(q, m));
   }
 }
 

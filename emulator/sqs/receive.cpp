@@ -171,16 +171,18 @@ ReceivedMessage SqsService::Impl::deliver(Queue& q, Message& m, const ReceivePar
   if (m.first_receive_ms == 0) m.first_receive_ms = t / core::kUsPerMs;
   m.received_at_us = t;
   q.reposition(m, t + vt * core::kUsPerSecond, nonce_from_hex(ids.hex(8)), t);
-  persist_message_state(q, m);
-  return render(q, m, params);
+  std::string handle = receipt_of(q, m);
+  persist_message_state(m, handle);
+  return render(q, m, params, std::move(handle));
 }
 
 ReceivedMessage SqsService::Impl::render(const Queue& q, const Message& m,
-                                         const ReceiveParams& params) const {
+                                         const ReceiveParams& params,
+                                         std::string receipt_handle) const {
   ReceivedMessage r;
   r.message_id = m.message_id;
-  r.receipt_handle = encode_receipt({q.name, m.message_id, m.seq, m.receive_count, m.receipt_nonce});
-  r.md5_of_body = core::md5_hex(m.body);
+  r.receipt_handle = std::move(receipt_handle);
+  r.md5_of_body = m.md5_of_body;
   r.body = m.body;
   const auto& names = params.system_attribute_names;
   auto add = [&](const std::string& name, const std::string& value) {
@@ -226,8 +228,9 @@ std::optional<ReceiveMessageResponse> SqsService::Impl::replay_attempt(Queue& q,
     m.received_at_us = t;
     q.reposition(m, t + vt * core::kUsPerSecond, m.receipt_nonce, t);
     item.visible_at_us = m.visible_at_us;
-    persist_message_state(q, m);
-    resp.messages.push_back(render(q, m, params));
+    std::string handle = receipt_of(q, m);
+    persist_message_state(m, handle);
+    resp.messages.push_back(render(q, m, params, std::move(handle)));
   }
   return resp;
 }

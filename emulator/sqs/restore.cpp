@@ -3,6 +3,7 @@
 // second pass, once every queue (and so every dead-letter target) exists.
 #include <algorithm>
 
+#include "core/digest.h"
 #include "sqs/service_impl.h"
 
 namespace slipway::sqs {
@@ -14,6 +15,7 @@ Message from_record(const MessageRecord& r) {
   m.seq = r.sequence;
   m.message_id = r.message_id;
   m.body = r.body;
+  m.md5_of_body = core::md5_hex(m.body);
   m.attributes = r.message_attributes;
   m.system_attributes = r.message_system_attributes;
   m.sent_ms = r.sent_timestamp_ms;

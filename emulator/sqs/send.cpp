@@ -112,6 +112,7 @@ SqsResult<SendMessageResult> SqsService::Impl::send(Queue& q, const RequestConte
   m.seq = next_seq++;
   m.message_id = ids.uuid();
   m.body = e.message_body;
+  m.md5_of_body = result.md5_of_message_body;
   m.attributes = e.message_attributes;
   m.system_attributes = e.message_system_attributes;
   if (ctx.trace_header && !m.system_attributes.count("AWSTraceHeader")) {

@@ -79,9 +79,7 @@ MessageRecord SqsService::Impl::to_record(const Queue& q, const Message& m) cons
   r.receive_count = m.receive_count;
   r.visible_at_us = m.visible_at_us;
   r.received_at_us = m.received_at_us;
-  if (m.receipt_nonce != 0) {
-    r.receipt_handle = encode_receipt({q.name, m.message_id, m.seq, m.receive_count, m.receipt_nonce});
-  }
+  r.receipt_handle = receipt_of(q, m);
   r.message_group_id = m.group_id;
   r.message_deduplication_id = m.dedup_id;
   r.sequence_number = m.sequence_number;
@@ -93,7 +91,12 @@ void SqsService::Impl::persist_message(const Queue& q, const Message& m) {
   if (persistence != nullptr) persistence->put_message(to_record(q, m));
 }
 
-void SqsService::Impl::persist_message_state(const Queue& q, const Message& m) {
+std::string SqsService::Impl::receipt_of(const Queue& q, const Message& m) const {
+  if (m.receipt_nonce == 0) return {};
+  return encode_receipt({q.name, m.message_id, m.seq, m.receive_count, m.receipt_nonce});
+}
+
+void SqsService::Impl::persist_message_state(const Message& m, const std::string& receipt_handle) {
   if (persistence == nullptr) return;
   MessageStateRecord r;
   r.sequence = m.seq;
@@ -101,9 +104,7 @@ void SqsService::Impl::persist_message_state(const Queue& q, const Message& m) {
   r.first_receive_timestamp_ms = m.first_receive_ms;
   r.visible_at_us = m.visible_at_us;
   r.received_at_us = m.received_at_us;
-  if (m.receipt_nonce != 0) {
-    r.receipt_handle = encode_receipt({q.name, m.message_id, m.seq, m.receive_count, m.receipt_nonce});
-  }
+  r.receipt_handle = receipt_handle;
   persistence->put_message_state(r);
 }
 

@@ -85,8 +85,10 @@ struct SqsService::Impl {
   void persist_queue(const Queue& q);
   MessageRecord to_record(const Queue& q, const Message& m) const;
   void persist_message(const Queue& q, const Message& m);
+  // The handle naming the message's current receive (empty when it has none).
+  std::string receipt_of(const Queue& q, const Message& m) const;
   // After a receive or a visibility change: only the delivery state (see MessageStateRecord).
-  void persist_message_state(const Queue& q, const Message& m);
+  void persist_message_state(const Message& m, const std::string& receipt_handle);
   std::string sequence_number(uint64_t seq) const;
   SqsResult<CreateQueueResponse> create_queue(const RequestContext& ctx, const CreateQueueRequest& req);
   std::optional<SqsError> create_conflict(const Queue& q, const std::map<std::string, std::string>& attrs);
@@ -112,7 +114,8 @@ struct SqsService::Impl {
   bool should_redrive(const Queue& q, const Message& m);
   void move_to_dlq(Queue& source, uint64_t seq);
   ReceivedMessage deliver(Queue& q, Message& m, const ReceiveParams& params, core::TimeUs now);
-  ReceivedMessage render(const Queue& q, const Message& m, const ReceiveParams& params) const;
+  ReceivedMessage render(const Queue& q, const Message& m, const ReceiveParams& params,
+                         std::string receipt_handle) const;
   std::optional<ReceiveMessageResponse> replay_attempt(Queue& q, const ReceiveParams& params);
   // Moves a message between queues as a new enqueue there (redrive and move tasks).
   void transfer(Queue& from, uint64_t seq, Queue& to, bool to_dlq);
