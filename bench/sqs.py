@@ -5,10 +5,13 @@ daemon's CPU and RSS from /proc around each:
 
   send 1 client / 8 clients, single and batch of 10
   receive+delete 1 client / 8 clients, single and batch of 10
-  send at half the measured 8-client single rate (paced), for p99 at that load
+  send at half the measured 8-client single rate, and at 10,000/s (paced), for p99 at that load
   1,000,000 messages resident in one queue: RSS, then receive+delete latency at that depth
 
-Usage: bench/sqs.py [--seconds 5] [--resident 1000000] [--durability normal|full]
+Every line reports the CPU time the hypervisor stole from this VM during the phase ("steal"):
+on a shared host it swings from 0 to 30% and moves every figure with it.
+
+Usage: bench/sqs.py [--seconds 5] [--resident 1000000] [--durability normal|full] [--max-steal 5]
 """
 import argparse
 import json
@@ -43,6 +46,18 @@ def proc_sample(pid):
     return cpu, rss_mb, threads
 
 
+def steal_sample():
+    """(steal, total) jiffies of the whole machine: time the hypervisor gave to someone else."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return fields[7], sum(fields[:8])
+
+
+def steal_pct(before, after):
+    total = after[1] - before[1]
+    return 100 * (after[0] - before[0]) / total if total else 0.0
+
+
 def load(port, url, op, clients, seconds, batch=1, rate=0, max_requests=0):
     args = [os.path.join(BUILD, "sqs_load"), "--port", str(port), "--queue-url", url, "--op", op,
             "--clients", str(clients), "--seconds", str(seconds), "--batch", str(batch)]
@@ -70,28 +85,46 @@ def wrk_phase(pid, port, url, name, seconds, path="/", action=None, connections=
                     f'wrk.headers["X-Amz-Target"] = "AmazonSQS.{action}"\n')
         args += ["-s", script]
     cpu0, _, _ = proc_sample(pid)
+    st0 = steal_sample()
     t0 = time.monotonic()
     out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
     wall = time.monotonic() - t0
     cpu1, rss, threads = proc_sample(pid)
+    steal = steal_pct(st0, steal_sample())
     rps = float(out.split("Requests/sec:")[1].split()[0])
     pct = {line.split()[0]: line.split()[1] for line in out.splitlines()
            if line.strip().startswith(("50%", "99%"))}
     print(f"{name:44s} {rps:>8.0f} req/s                 p50 {pct.get('50%'):>8s}  p99 {pct.get('99%'):>8s}"
-          f"  daemon CPU {100 * (cpu1 - cpu0) / wall:>4.0f}%  RSS {round(rss)} MB  threads {threads}", flush=True)
+          f"  daemon CPU {100 * (cpu1 - cpu0) / wall:>4.0f}%  RSS {round(rss)} MB  threads {threads}"
+          f"  steal {steal:.1f}%", flush=True)
+
+
+MAX_STEAL = 100.0  # --max-steal
+ATTEMPTS = 3
 
 
 def phase(pid, port, url, name, **kw):
-    cpu0, _, _ = proc_sample(pid)
-    t0 = time.monotonic()
-    r = load(port, url, **kw)
-    wall = time.monotonic() - t0
-    cpu1, rss, threads = proc_sample(pid)
-    r.update(name=name, daemon_cpu=f"{100 * (cpu1 - cpu0) / wall:.0f}%", rss_mb=round(rss),
-             threads=threads)
+    """Runs one load; while the hypervisor stole more than MAX_STEAL% of the machine during it,
+    runs it again (up to ATTEMPTS in all) and keeps the attempt with the least steal."""
+    best = None
+    for attempt in range(1, ATTEMPTS + 1):
+        cpu0, _, _ = proc_sample(pid)
+        st0 = steal_sample()
+        t0 = time.monotonic()
+        r = load(port, url, **kw)
+        wall = time.monotonic() - t0
+        cpu1, rss, threads = proc_sample(pid)
+        r.update(name=name, daemon_cpu=f"{100 * (cpu1 - cpu0) / wall:.0f}%", rss_mb=round(rss),
+                 threads=threads, steal=steal_pct(st0, steal_sample()), attempt=attempt)
+        if best is None or r["steal"] < best["steal"]:
+            best = r
+        if r["steal"] <= MAX_STEAL or kw.get("max_requests"):
+            break
+    r = best
     print(f"{name:44s} {r['rps']:>8.0f} req/s {r['mps']:>8.0f} msg/s  p50 {r['p50_us']:>5d} us"
           f"  p99 {r['p99_us']:>6d} us  errors {r['errors']}  daemon CPU {r['daemon_cpu']:>5s}"
-          f"  RSS {r['rss_mb']} MB  threads {threads}", flush=True)
+          f"  RSS {r['rss_mb']} MB  threads {r['threads']}  steal {r['steal']:.1f}%"
+          f" (attempt {r['attempt']})", flush=True)
     return r
 
 
@@ -100,7 +133,12 @@ def main():
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--resident", type=int, default=1_000_000)
     ap.add_argument("--durability", default="normal")
+    ap.add_argument("--max-steal", type=float, default=5,
+                    help="re-run a phase (up to 3 times) while the hypervisor stole more than this "
+                         "percentage of the machine's CPU during it; the least-stolen run is shown")
     a = ap.parse_args()
+    global MAX_STEAL
+    MAX_STEAL = a.max_steal
     with tempfile.TemporaryDirectory(prefix="slipway-bench-") as tmp:
         daemon = subprocess.Popen([os.path.join(BUILD, "slipway"), "serve", "--port", "0",
                                    "--data-dir", os.path.join(tmp, "data"),
@@ -112,7 +150,7 @@ def main():
             pid = daemon.pid
             url = sqs(port, "CreateQueue", {"QueueName": "bench"})["QueueUrl"]
             s = a.seconds
-            print(f"durability={a.durability} seconds/phase={s}")
+            print(f"durability={a.durability} seconds/phase={s} max-steal={a.max_steal}%")
             phase(pid, port, url, "SendMessage, 1 client", op="send", clients=1, seconds=s)
             eight = phase(pid, port, url, "SendMessage, 8 clients", op="send", clients=8, seconds=s)
             phase(pid, port, url, "SendMessageBatch(10), 1 client", op="send", clients=1, seconds=s, batch=10)
@@ -126,6 +164,9 @@ def main():
             half = max(1, int(eight["rps"] / 2))
             phase(pid, port, url, f"SendMessage paced at {half}/s, 8 clients", op="send", clients=8,
                   seconds=s, rate=half)
+            # Half of issue 3's target of 20,000 requests/s, whatever this run measured.
+            phase(pid, port, url, "SendMessage paced at 10000/s, 8 clients", op="send", clients=8,
+                  seconds=s, rate=10000)
             sqs(port, "PurgeQueue", {"QueueUrl": url})
             deep = sqs(port, "CreateQueue", {"QueueName": "bench-deep"})["QueueUrl"]
             phase(pid, port, deep, f"fill {a.resident} messages (batches of 10)", op="send", clients=8,
