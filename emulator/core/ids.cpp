@@ -14,21 +14,28 @@ void append_hex(std::string& out, uint8_t byte) {
 }
 }  // namespace
 
-std::string IdGen::uuid() {
-  std::array<uint8_t, 16> b{};
-  for (size_t i = 0; i < b.size(); i += 8) {
-    uint64_t r = rng_.next_u64();
-    for (size_t j = 0; j < 8; ++j) b[i + j] = static_cast<uint8_t>(r >> (8 * j));
-  }
-  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  std::string out;
-  out.reserve(36);
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    append_hex(out, b[i]);
-  }
+std::string format_uuid(uint64_t hi, uint64_t lo) {
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;        // version 4
+  lo = (lo & ~(3ULL << 62)) | (2ULL << 62);  // RFC 4122 variant
+  std::string out(36, '-');
+  size_t at = 0;
+  auto put = [&](uint64_t v, int digits) {
+    for (int d = digits - 1; d >= 0; --d) out[at++] = kHex[(v >> (4 * d)) & 0xF];
+  };
+  put(hi >> 32, 8), ++at;  // ++at steps over a '-'
+  put(hi >> 16, 4), ++at;
+  put(hi, 4), ++at;
+  put(lo >> 48, 4), ++at;
+  put(lo, 12);
   return out;
+}
+
+// The bytes of two draws, least significant first, read as one 128-bit big-endian number: the
+// order these ids have always had, so a seed names the same ids as before.
+std::string IdGen::uuid() {
+  const uint64_t a = rng_.next_u64();
+  const uint64_t b = rng_.next_u64();
+  return format_uuid(__builtin_bswap64(a), __builtin_bswap64(b));
 }
 
 std::string IdGen::hex(size_t n_bytes) {

@@ -4,11 +4,16 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "core/rng.h"
 
 namespace slipway::core {
+
+// 128 bits as a version-4 UUID: `hi` then `lo` in lowercase hex, 8-4-4-4-12, with the version
+// (4) and RFC 4122 variant bits forced.
+std::string format_uuid(uint64_t hi, uint64_t lo);
 
 class IdGen {
  public:

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <random>
 
+#include "core/ids.h"
+
 namespace slipway::http {
 
 namespace {
@@ -26,17 +28,7 @@ std::string new_request_id() {
   }();
   static std::atomic<uint64_t> counter{0};
   const uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
-  const uint64_t hi = (splitmix64(key[0] ^ n) & ~0xF000ULL) | 0x4000ULL;        // version 4
-  const uint64_t lo = (splitmix64(key[1] + n) & ~(3ULL << 62)) | (2ULL << 62);  // RFC 4122 variant
-  // xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx from hi's 64 bits then lo's (snprintf cost 10x this).
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(36, '-');
-  size_t at = 0;
-  auto put = [&](uint64_t v, int digits) {
-    for (int d = digits - 1; d >= 0; --d) id[at++] = kHex[(v >> (4 * d)) & 0xF];
-  };
-  put(hi >> 32, 8), ++at, put(hi >> 16, 4), ++at, put(hi, 4), ++at, put(lo >> 48, 4), ++at, put(lo, 12);
-  return id;
+  return core::format_uuid(splitmix64(key[0] ^ n), splitmix64(key[1] + n));
 }
 
 void EdgeRouter::add(std::string name, Matches matches, Handler handle) {

@@ -9,6 +9,7 @@
 #include "core/ids.h"
 #include "core/rng.h"
 
+using slipway::core::format_uuid;
 using slipway::core::IdGen;
 using slipway::core::ManualClock;
 using slipway::core::Rng;
@@ -95,6 +96,15 @@ TEST_CASE("idgen: uuids are v4-shaped and repeat for the same seed") {
     distinct.insert(ua);
   }
   CHECK(distinct.size() == 200);
+}
+
+TEST_CASE("idgen: uuids are pinned, so a seed names the same message ids on every build") {
+  IdGen g(Rng(5));
+  CHECK(g.uuid() == "69cf54ca-7851-4549-9c24-264d5a11229a");
+  CHECK(g.uuid() == "aebbbbf0-ccb1-48a6-853b-93de201e51d2");
+  CHECK(g.uuid() == "49e2189f-f15c-4784-87a9-6748cc8fd6c8");
+  CHECK(format_uuid(0, 0) == "00000000-0000-4000-8000-000000000000");
+  CHECK(format_uuid(~0ULL, ~0ULL) == "ffffffff-ffff-4fff-bfff-ffffffffffff");
 }
 
 TEST_CASE("idgen: hex ids have the requested length and repeat for the same seed") {
