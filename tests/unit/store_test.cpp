@@ -86,6 +86,46 @@ TEST_CASE("store: the shipped migrations apply cleanly and use WAL") {
   sqlite3_finalize(stmt);
 }
 
+namespace {
+int synchronous_level(Store& s) {
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(s.handle(), "PRAGMA synchronous", -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  const int level = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  return level;
+}
+}  // namespace
+
+TEST_CASE("store: the loop's connection syncs per commit only under kFull") {
+  // kNormal leaves every sync to the checkpointer's connection (store.h, Durability): a sync on
+  // the loop's connection would stall the loop behind the checkpoint's.
+  TempDir normal_dir;
+  auto normal = Store::open(normal_dir.db(), Durability::kNormal, kTwo);
+  REQUIRE(normal.ok());
+  CHECK(synchronous_level(*normal.value()) == 0);  // OFF
+  TempDir full_dir;
+  auto full = Store::open(full_dir.db(), Durability::kFull, kTwo);
+  REQUIRE(full.ok());
+  CHECK(synchronous_level(*full.value()) == 2);  // FULL
+}
+
+TEST_CASE("store: closing checkpoints everything into the database and removes the WAL") {
+  TempDir dir;
+  {
+    auto opened = Store::open(dir.db(), Durability::kNormal, kTwo);
+    REQUIRE(opened.ok());
+    Store& s = *opened.value();
+    REQUIRE(s.begin().ok());
+    for (int i = 0; i < 100; ++i) REQUIRE(s.exec("INSERT INTO things(name) VALUES ('x')").ok());
+    REQUIRE(s.commit().ok());
+  }
+  CHECK_FALSE(fs::exists(dir.db() + "-wal"));
+  auto again = Store::open(dir.db(), Durability::kNormal, kTwo);
+  REQUIRE(again.ok());
+  CHECK(count_rows(*again.value(), "things") == 100);
+}
+
 TEST_CASE("store: a rolled-back transaction leaves nothing, a committed one stays") {
   TempDir dir;
   auto opened = Store::open(dir.db(), Durability::kNormal, kTwo);
