@@ -38,8 +38,8 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
                               " PRAGMA wal_autocheckpoint=0;";
   if (auto s = store->exec(pragmas); !s) return s.error();
   // While the checkpointer restarts the WAL (checkpointer.h) a write waits for it. SQLite's own
-  // busy timeout sleeps in steps of up to 100 ms and overslept such a wait by 20-50 ms; this one
-  // looks again every 200 µs, for up to a second as before.
+  // busy timeout sleeps in growing steps, up to 100 ms each, so it can oversleep a short wait by
+  // tens of milliseconds; this handler looks again every 200 µs, for up to a second as before.
   sqlite3_busy_handler(
       db,
       [](void*, int attempt) -> int {
