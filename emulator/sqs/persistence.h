@@ -1,9 +1,10 @@
 // What the SQS service persists, and the interface through which it does so.
 //
-// The service is the only writer of queue state, on the loop thread, inside the loop pass's
-// store transaction: every change it makes to a queue, message or deduplication entry is
-// mirrored at once by a call on Persistence (write-through). The loop commits the pass and only
-// then releases replies, so anything acknowledged is on disk. At start the daemon loads an
+// The service is the only writer of queue state, on the loop thread, inside a loop pass: every
+// change it makes to a queue, message or deduplication entry is mirrored at once by a call on
+// Persistence (write-through), which becomes part of the pass's store transaction. The pass's
+// replies are released only once that transaction has committed, so anything acknowledged is on
+// disk. At start the daemon loads an
 // SqsSnapshot and hands it to SqsService::restore().
 //
 // The store adapter (store/sqs_store.h) implements Persistence with SQLite; tests use an
@@ -104,9 +105,10 @@ class Persistence {
   virtual void put_queue(const QueueRecord& queue) = 0;
   // Removes the queue with all its messages and deduplication entries.
   virtual void remove_queue(const std::string& name) = 0;
-  virtual void put_message(const MessageRecord& message) = 0;
+  // By value: the store keeps the record until its write runs (a caller's temporary is moved).
+  virtual void put_message(MessageRecord message) = 0;
   // Updates a message already put (by its sequence): cheaper than put_message on the receive path.
-  virtual void put_message_state(const MessageStateRecord& state) = 0;
+  virtual void put_message_state(MessageStateRecord state) = 0;
   // A message's key is its sequence (service-wide unique; a move to another queue removes the
   // old record and puts one with a new sequence), so records append in key order.
   virtual void remove_message(const std::string& queue, uint64_t sequence) = 0;

@@ -105,7 +105,7 @@ void SqsService::Impl::persist_message_state(const Message& m, const std::string
   r.visible_at_us = m.visible_at_us;
   r.received_at_us = m.received_at_us;
   r.receipt_handle = receipt_handle;
-  persistence->put_message_state(r);
+  persistence->put_message_state(std::move(r));
 }
 
 // 20 decimal digits, strictly increasing with the service-wide sequence.

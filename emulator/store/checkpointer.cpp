@@ -1,5 +1,7 @@
 #include "store/checkpointer.h"
 
+#include <pthread.h>
+
 #include <sqlite3.h>
 
 #include "platform/log.h"
@@ -18,7 +20,7 @@ core::Result<std::unique_ptr<Checkpointer>> Checkpointer::start(const std::strin
   }
   sqlite3_busy_timeout(db, 100);
   // The syncs around each checkpoint (the WAL before, the database after) are made here, by
-  // this connection's setting, whatever the loop's connection runs with (store.h, Durability).
+  // this connection's setting, whatever the store's connection runs with (store.h, Durability).
   sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
   // Until it reads the database, a connection does not know it is in WAL mode, and a checkpoint
   // silently does nothing.
@@ -75,6 +77,7 @@ int Checkpointer::checkpoint_now() {
 }
 
 void Checkpointer::run() {
+  pthread_setname_np(pthread_self(), "slipway-ckpt");  // as top -H and gdb show it
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
     lock.unlock();

@@ -1,8 +1,8 @@
-// Checkpointer: moves WAL checkpoints off the loop thread.
+// Checkpointer: moves WAL checkpoints out of the commits.
 //
 // SQLite's automatic checkpoint runs inside the commit that crosses its threshold, on the
-// committing thread, and ends with an fsync of the database file. On the loop thread that fsync
-// stalled every reply of the pass, measured at up to 1 s under sustained sends. So the loop's
+// committing thread, and ends with an fsync of the database file. That fsync stalled every reply
+// waiting for the commit, measured at up to 1 s under sustained sends. So the store's
 // connection turns auto-checkpointing off, and this thread, with a connection of its own, runs a
 // PASSIVE checkpoint (never blocks the writer) every `interval`.
 //

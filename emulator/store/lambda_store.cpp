@@ -56,6 +56,14 @@ void SqliteAsyncQueuePersistence::run(sqlite3_stmt* stmt, const char* what) {
 }
 
 void SqliteAsyncQueuePersistence::put_event(const lambda::AsyncEventRecord& e) {
+  store_.write([this, e] { store_event(e); });
+}
+
+void SqliteAsyncQueuePersistence::remove_event(const std::string& request_id) {
+  store_.write([this, request_id] { delete_event(request_id); });
+}
+
+void SqliteAsyncQueuePersistence::store_event(const lambda::AsyncEventRecord& e) {
   if (put_) {
     sqlite3_bind_int64(put_, 1, static_cast<sqlite3_int64>(e.sequence));
     sqlite3_bind_text(put_, 2, e.request_id.data(), static_cast<int>(e.request_id.size()), SQLITE_STATIC);
@@ -68,7 +76,7 @@ void SqliteAsyncQueuePersistence::put_event(const lambda::AsyncEventRecord& e) {
   run(put_, "put_event");
 }
 
-void SqliteAsyncQueuePersistence::remove_event(const std::string& request_id) {
+void SqliteAsyncQueuePersistence::delete_event(const std::string& request_id) {
   if (remove_) {
     sqlite3_bind_text(remove_, 1, request_id.data(), static_cast<int>(request_id.size()), SQLITE_STATIC);
   }

@@ -8,7 +8,8 @@
 // LambdaService::restore_async(), which runs it again (as AWS retries an invocation whose
 // environment died).
 //
-// Writes run on the loop thread inside the pass's transaction; a failure fails the transaction
+// Each call records a write (Store::write) that owns its record and runs in the pass's
+// transaction on the store's writer thread; a failure fails the transaction
 // (Store::fail_transaction), so nothing in that pass is acknowledged.
 #pragma once
 
@@ -34,6 +35,8 @@ class SqliteAsyncQueuePersistence final : public lambda::AsyncQueuePersistence {
   void remove_event(const std::string& request_id) override;
 
  private:
+  void store_event(const lambda::AsyncEventRecord& event);
+  void delete_event(const std::string& request_id);
   void run(sqlite3_stmt* stmt, const char* what);
 
   Store& store_;

@@ -291,7 +291,7 @@ void SqliteSqsPersistence::run(Stmt s, int bind_rc) {
   sqlite3_clear_bindings(stmt);
 }
 
-void SqliteSqsPersistence::put_queue(const sqs::QueueRecord& q) {
+void SqliteSqsPersistence::store_queue(const sqs::QueueRecord& q) {
   sqlite3_stmt* s = stmts_[kPutQueue];
   int rc = SQLITE_OK;
   if (s) {
@@ -309,12 +309,12 @@ void SqliteSqsPersistence::put_queue(const sqs::QueueRecord& q) {
   run(kPutQueue, rc);
 }
 
-void SqliteSqsPersistence::remove_queue(const std::string& name) {
+void SqliteSqsPersistence::delete_queue(const std::string& name) {
   for (Stmt st : {kDeleteQueueMessages, kDeleteQueueDedup, kDeleteQueue})
     run(st, stmts_[st] ? Binder(stmts_[st]).text(1, name).rc() : SQLITE_OK);
 }
 
-void SqliteSqsPersistence::put_message(const sqs::MessageRecord& m) {
+void SqliteSqsPersistence::store_message(const sqs::MessageRecord& m) {
   sqlite3_stmt* s = stmts_[kPutMessage];
   int rc = SQLITE_OK;
   if (s) {
@@ -343,7 +343,7 @@ void SqliteSqsPersistence::put_message(const sqs::MessageRecord& m) {
   run(kPutMessage, rc);
 }
 
-void SqliteSqsPersistence::put_message_state(const sqs::MessageStateRecord& m) {
+void SqliteSqsPersistence::store_message_state(const sqs::MessageStateRecord& m) {
   sqlite3_stmt* s = stmts_[kPutMessageState];
   int rc = SQLITE_OK;
   if (s) {
@@ -359,17 +359,17 @@ void SqliteSqsPersistence::put_message_state(const sqs::MessageStateRecord& m) {
   run(kPutMessageState, rc);
 }
 
-void SqliteSqsPersistence::remove_message(const std::string& /*queue*/, uint64_t sequence) {
+void SqliteSqsPersistence::delete_message(uint64_t sequence) {
   sqlite3_stmt* s = stmts_[kDeleteMessage];
   run(kDeleteMessage, s ? Binder(s).i64(1, static_cast<int64_t>(sequence)).rc() : SQLITE_OK);
 }
 
-void SqliteSqsPersistence::remove_all_messages(const std::string& queue) {
+void SqliteSqsPersistence::delete_all_messages(const std::string& queue) {
   for (Stmt st : {kDeleteQueueMessages, kDeleteQueueDedup})
     run(st, stmts_[st] ? Binder(stmts_[st]).text(1, queue).rc() : SQLITE_OK);
 }
 
-void SqliteSqsPersistence::put_dedup(const sqs::DedupRecord& d) {
+void SqliteSqsPersistence::store_dedup(const sqs::DedupRecord& d) {
   sqlite3_stmt* s = stmts_[kPutDedup];
   int rc = SQLITE_OK;
   if (s) {
@@ -384,7 +384,7 @@ void SqliteSqsPersistence::put_dedup(const sqs::DedupRecord& d) {
   run(kPutDedup, rc);
 }
 
-void SqliteSqsPersistence::put_move_task(const sqs::MoveTaskRecord& t) {
+void SqliteSqsPersistence::store_move_task(const sqs::MoveTaskRecord& t) {
   sqlite3_stmt* s = stmts_[kPutMoveTask];
   int rc = SQLITE_OK;
   if (s != nullptr) {
@@ -398,9 +398,47 @@ void SqliteSqsPersistence::put_move_task(const sqs::MoveTaskRecord& t) {
   run(kPutMoveTask, rc);
 }
 
-void SqliteSqsPersistence::remove_dedup(const std::string& queue, const std::string& key) {
+void SqliteSqsPersistence::delete_dedup(const std::string& queue, const std::string& key) {
   sqlite3_stmt* s = stmts_[kDeleteDedup];
   run(kDeleteDedup, s ? Binder(s).text(1, queue).text(2, key).rc() : SQLITE_OK);
+}
+
+// The Persistence calls: each records a write that owns a copy of its record (store.h).
+
+void SqliteSqsPersistence::put_queue(const sqs::QueueRecord& q) {
+  store_.write([this, q] { store_queue(q); });
+}
+
+void SqliteSqsPersistence::remove_queue(const std::string& name) {
+  store_.write([this, name] { delete_queue(name); });
+}
+
+void SqliteSqsPersistence::put_message(sqs::MessageRecord m) {
+  store_.write([this, m = std::move(m)] { store_message(m); });
+}
+
+void SqliteSqsPersistence::put_message_state(sqs::MessageStateRecord m) {
+  store_.write([this, m = std::move(m)] { store_message_state(m); });
+}
+
+void SqliteSqsPersistence::remove_message(const std::string& /*queue*/, uint64_t sequence) {
+  store_.write([this, sequence] { delete_message(sequence); });
+}
+
+void SqliteSqsPersistence::remove_all_messages(const std::string& queue) {
+  store_.write([this, queue] { delete_all_messages(queue); });
+}
+
+void SqliteSqsPersistence::put_dedup(const sqs::DedupRecord& d) {
+  store_.write([this, d] { store_dedup(d); });
+}
+
+void SqliteSqsPersistence::remove_dedup(const std::string& queue, const std::string& key) {
+  store_.write([this, queue, key] { delete_dedup(queue, key); });
+}
+
+void SqliteSqsPersistence::put_move_task(const sqs::MoveTaskRecord& t) {
+  store_.write([this, t] { store_move_task(t); });
 }
 
 // ---- Loading ----

@@ -9,9 +9,11 @@
 //   sqs_dedup    (PRIMARY KEY (queue, key); message id, sequence number, expiry) WITHOUT ROWID
 //   sqs_move_tasks (task_id UNIQUE; rowid order = start order; one column per MoveTaskRecord field)
 //
-// Writes (SqliteSqsPersistence) run on the loop thread inside the loop pass's transaction; this
-// adapter never begins or commits. Every statement is prepared once, in the constructor, and
-// reset and rebound per call: every SendMessage, ReceiveMessage and DeleteMessage passes here.
+// Writes (SqliteSqsPersistence): each Persistence call on the loop thread records a write
+// (Store::write) that owns its record; the store's writer thread runs it inside the pass's
+// transaction (store.h). This adapter never begins or commits. Every statement is prepared once,
+// in the constructor, and reset and rebound per write: every SendMessage, ReceiveMessage and
+// DeleteMessage passes here.
 // put_* are upserts (ON CONFLICT DO UPDATE). remove_queue deletes the queue, its messages and its
 // deduplication entries; remove_all_messages deletes the queue's messages and dedup entries.
 //
@@ -64,8 +66,8 @@ class SqliteSqsPersistence final : public sqs::Persistence {
 
   void put_queue(const sqs::QueueRecord& queue) override;
   void remove_queue(const std::string& name) override;
-  void put_message(const sqs::MessageRecord& message) override;
-  void put_message_state(const sqs::MessageStateRecord& state) override;
+  void put_message(sqs::MessageRecord message) override;
+  void put_message_state(sqs::MessageStateRecord state) override;
   void remove_message(const std::string& queue, uint64_t sequence) override;
   void remove_all_messages(const std::string& queue) override;
   void put_dedup(const sqs::DedupRecord& entry) override;
@@ -73,6 +75,17 @@ class SqliteSqsPersistence final : public sqs::Persistence {
   void put_move_task(const sqs::MoveTaskRecord& task) override;
 
  private:
+  // The statements, bound and stepped: these run where the store runs writes (store.h).
+  void store_queue(const sqs::QueueRecord& queue);
+  void delete_queue(const std::string& name);
+  void store_message(const sqs::MessageRecord& message);
+  void store_message_state(const sqs::MessageStateRecord& state);
+  void delete_message(uint64_t sequence);
+  void delete_all_messages(const std::string& queue);
+  void store_dedup(const sqs::DedupRecord& entry);
+  void delete_dedup(const std::string& queue, const std::string& key);
+  void store_move_task(const sqs::MoveTaskRecord& task);
+
   enum Stmt {
     kPutQueue,
     kDeleteQueue,
@@ -93,7 +106,7 @@ class SqliteSqsPersistence final : public sqs::Persistence {
   Store& store_;
   sqlite3_stmt* stmts_[kStmtCount] = {};
   std::string prepare_error_;
-  // Encoding buffers reused across calls (bound with SQLITE_STATIC, valid until the next call).
+  // Encoding buffers reused across writes (bound with SQLITE_STATIC, valid until the next one).
   std::string buf_a_;
   std::string buf_b_;
 };

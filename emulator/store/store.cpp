@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "platform/log.h"
+
 namespace slipway::store {
 
 namespace {
@@ -27,7 +29,7 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
   }
   std::unique_ptr<Store> store(new Store(db));
   // See Durability: under kNormal this connection never waits for the disk; the checkpointer's
-  // connection does every sync, off the loop thread.
+  // connection does every sync, on its own thread.
   const char* sync = durability == Durability::kFull ? "FULL" : "OFF";
   const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + sync +
                               "; PRAGMA foreign_keys=ON;"
@@ -56,6 +58,7 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
 }
 
 Store::~Store() {
+  writer_.reset();  // finishes every submitted batch
   if (in_txn_) rollback();
   // Closing the last connection checkpoints the WAL into the database and deletes it: that
   // checkpoint must sync like the checkpointer's.
@@ -88,13 +91,31 @@ core::Status Store::step(sqlite3_stmt*& stmt, const char* sql) {
 }
 
 core::Status Store::begin() {
+  auto s = begin_transaction();
+  direct_ = s.ok();
+  return s;
+}
+
+core::Status Store::commit() {
+  direct_ = false;
+  return commit_transaction();
+}
+
+void Store::rollback() {
+  (void)step(rollback_, "ROLLBACK");
+  in_txn_ = false;
+  direct_ = false;
+  failed_reason_.reset();
+}
+
+core::Status Store::begin_transaction() {
   if (in_txn_) return core::make_error(core::ErrorCode::kInternal, "begin inside a transaction");
   if (auto s = step(begin_, "BEGIN"); !s) return s;
   in_txn_ = true;
   return core::Ok{};
 }
 
-core::Status Store::commit() {
+core::Status Store::commit_transaction() {
   if (!in_txn_) return core::make_error(core::ErrorCode::kInternal, "commit outside a transaction");
   if (failed_reason_) {
     std::string reason = std::move(*failed_reason_);
@@ -107,14 +128,53 @@ core::Status Store::commit() {
   return s;
 }
 
-void Store::rollback() {
-  (void)step(rollback_, "ROLLBACK");
-  in_txn_ = false;
-  failed_reason_.reset();
-}
-
 void Store::fail_transaction(std::string reason) {
   if (in_txn_ && !failed_reason_) failed_reason_ = std::move(reason);
+}
+
+void Store::write(Write op) {
+  if (direct_) {
+    op();
+    return;
+  }
+  pending_.push_back(std::move(op));
+}
+
+uint64_t Store::submit() {
+  if (!writer_) {
+    writer_ = std::make_unique<Writer>([this](std::vector<WriteBatch>& b) { return apply_batches(b); });
+    if (on_finished_) writer_->on_finished(on_finished_);
+  }
+  return writer_->submit(std::exchange(pending_, {}));
+}
+
+std::vector<BatchOutcome> Store::take_finished() {
+  return writer_ ? writer_->take_finished() : std::vector<BatchOutcome>{};
+}
+
+void Store::on_finished(std::function<void()> wake) {
+  on_finished_ = wake;
+  if (writer_) writer_->on_finished(std::move(wake));
+}
+
+void Store::wait_idle() {
+  if (writer_) writer_->wait_idle();
+}
+
+bool Store::apply_batches(std::vector<WriteBatch>& batches) {
+  if (auto s = begin_transaction(); !s) {
+    platform::log_error("store: cannot begin a transaction; the replies waiting for it fail: " +
+                        s.error().message);
+    return false;
+  }
+  for (WriteBatch& batch : batches) {
+    for (Write& w : batch.writes) w();
+  }
+  if (auto s = commit_transaction(); !s) {
+    platform::log_error("store: commit failed; the replies waiting for it fail: " + s.error().message);
+    return false;
+  }
+  return true;
 }
 
 core::Result<int> Store::read_version() const {
@@ -157,7 +217,7 @@ core::Status Store::migrate(const std::vector<Migration>& migrations) {
 }
 
 core::Status Store::apply(const Migration& m) {
-  if (auto s = begin(); !s) return s;
+  if (auto s = begin_transaction(); !s) return s;
   auto s = exec(m.sql);
   if (s) {
     char* insert = sqlite3_mprintf("INSERT INTO schema_version(version, description) "
@@ -171,7 +231,7 @@ core::Status Store::apply(const Migration& m) {
                                                             " (" + m.description +
                                                             ") failed: " + s.error().message);
   }
-  if (auto c = commit(); !c) return c;
+  if (auto c = commit_transaction(); !c) return c;
   applied_now_.push_back(m.version);
   return core::Ok{};
 }

@@ -1,8 +1,14 @@
 // Store: the daemon's SQLite database (one file in the data directory, WAL mode).
 //
-// Owned by the loop thread: one connection, no locking of its own. The loop wraps each pass in
-// begin()/commit(), so every state change of a pass lands in one transaction (group commit) and
-// replies are released only after commit() returns (DESIGN rule 2).
+// One connection, no locking of its own, used by one thread at a time:
+//   - At start-up, by the thread that opens it: migrations, loading snapshots, and direct
+//     transactions (begin() ... commit(), in which write() runs each write at once). Tests use
+//     these too.
+//   - While the daemon runs, by the writer thread only (writer.h). The loop records a pass's
+//     changes with write(), hands them over with submit(), and releases the pass's replies when
+//     take_finished() reports the batch committed (DESIGN rule 2). Modules' writes are closures
+//     that own their records and bind them to prepared statements when they run.
+// Direct transactions need the writer idle: nothing submitted that has not finished.
 //
 // Schema changes are forward migrations (migrations.cpp), applied in order at open, each in its
 // own transaction together with the bump of `schema_version`. A database written by a newer
@@ -16,6 +22,7 @@
 
 #include "core/result.h"
 #include "store/checkpointer.h"
+#include "store/writer.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -35,10 +42,10 @@ const std::vector<Migration>& all_migrations();
 // syncs the WAL before copying frames in and the database after, so the file is never left
 // holding pages whose WAL frames were not on disk.
 enum class Durability {
-  // Commits are written to the WAL (the OS page cache) with no sync (the loop's connection runs
+  // Commits are written to the WAL (the OS page cache) with no sync (the store's connection runs
   // synchronous=OFF): a commit survives kill -9 of the daemon. A power loss can lose the last
   // commits, never the database. (synchronous=NORMAL would also sync the WAL header each time
-  // the WAL is reused: on the loop thread, stalls of 4-100 ms while a checkpoint was syncing.)
+  // the WAL is reused: commits stalled 4-100 ms while a checkpoint was syncing.)
   kNormal,
   kFull,  // synchronous=FULL: an fsync per commit, survives power loss too
 };
@@ -57,16 +64,31 @@ class Store {
   // Migrations applied by this open() (for the start-up log).
   const std::vector<int>& applied_now() const { return applied_now_; }
 
+  // A direct transaction (start-up, tests): writes run at once, on the calling thread.
   core::Status begin();
   // Commits; if fail_transaction() was called since begin(), rolls back instead and returns an
   // error carrying the first reason given.
   core::Status commit();
   void rollback();
   // Marks the open transaction as failed: a module whose write failed calls this so that the
-  // pass's commit() rolls back and nothing of the pass is acknowledged. The first reason wins.
-  // Outside a transaction it does nothing (a failed autocommit statement changed nothing).
+  // commit rolls back and nothing of the pass is acknowledged. The first reason wins. Outside a
+  // transaction it does nothing (a failed autocommit statement changed nothing).
   void fail_transaction(std::string reason);
   bool in_transaction() const { return in_txn_; }
+
+  // Loop thread. Inside a direct transaction `op` runs now; otherwise it joins the pending
+  // batch that the next submit() hands to the writer thread.
+  void write(Write op);
+  bool has_pending() const { return !pending_.empty(); }
+  // Loop thread: hands the pending writes to the writer thread as one batch (writer.h) and
+  // returns its number. Blocks while the writer's queue is full.
+  uint64_t submit();
+  // Loop thread: the batches finished since the last call, in submit order.
+  std::vector<BatchOutcome> take_finished();
+  // `wake` runs on the writer thread after each of its transactions (writer.h).
+  void on_finished(std::function<void()> wake);
+  // Blocks until every submitted batch has finished.
+  void wait_idle();
   // Runs statements with no results.
   core::Status exec(const std::string& sql);
   // The raw connection, for modules' prepared statements. Loop thread only.
@@ -77,6 +99,11 @@ class Store {
   // Runs one of the transaction statements below, prepared on first use: a pass's BEGIN and
   // COMMIT would otherwise be parsed again on every loop iteration.
   core::Status step(sqlite3_stmt*& stmt, const char* sql);
+  // The transaction itself, for direct transactions and the writer thread alike.
+  core::Status begin_transaction();
+  core::Status commit_transaction();
+  // Writer thread: one transaction over `batches`; false (logged) when it did not commit.
+  bool apply_batches(std::vector<WriteBatch>& batches);
   core::Status migrate(const std::vector<Migration>& migrations);
   core::Status apply(const Migration& m);
   core::Result<int> read_version() const;
@@ -86,9 +113,13 @@ class Store {
   sqlite3_stmt* commit_ = nullptr;
   sqlite3_stmt* rollback_ = nullptr;
   bool in_txn_ = false;
+  bool direct_ = false;  // a begin() of the caller's is open: write() runs at once
   std::optional<std::string> failed_reason_;
+  std::vector<Write> pending_;  // loop thread: the open pass's writes
   std::vector<int> applied_now_;
   std::unique_ptr<Checkpointer> checkpointer_;
+  std::function<void()> on_finished_;
+  std::unique_ptr<Writer> writer_;  // started by the first submit(); stopped first at close
 };
 
 }  // namespace slipway::store

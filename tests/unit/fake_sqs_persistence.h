@@ -41,12 +41,12 @@ class FakeSqsPersistence final : public Persistence {
     std::erase_if(messages, [&](const auto& kv) { return kv.first.first == name; });
     std::erase_if(dedup, [&](const auto& kv) { return kv.first.first == name; });
   }
-  void put_message(const MessageRecord& m) override {
+  void put_message(MessageRecord m) override {
     calls.push_back("put_message " + m.queue + " " + m.message_id);
     messages[{m.queue, m.message_id}] = m;
     ids_by_sequence[m.sequence] = m.message_id;
   }
-  void put_message_state(const MessageStateRecord& s) override {
+  void put_message_state(MessageStateRecord s) override {
     auto it = std::find_if(messages.begin(), messages.end(),
                            [&](const auto& kv) { return kv.second.sequence == s.sequence; });
     REQUIRE(it != messages.end());  // only a message put before has a state to change

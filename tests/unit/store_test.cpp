@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -193,4 +194,85 @@ TEST_CASE("checkpointer: a WAL whose writer never pauses is restarted past the t
   sqlite3_finalize(count);
   cp.value().reset();
   sqlite3_close(w);
+}
+
+TEST_CASE("store: submitted batches commit on the writer thread, in order, each with its outcome") {
+  TempDir dir;
+  auto opened = Store::open(dir.db(), Durability::kNormal, kTwo);
+  REQUIRE(opened.ok());
+  Store& s = *opened.value();
+  std::atomic<int> wakes{0};
+  s.on_finished([&] { ++wakes; });
+  const auto caller = std::this_thread::get_id();
+  std::thread::id ran_on;
+  auto insert = [&s, &ran_on](std::string name) {
+    return [&s, &ran_on, name] {
+      ran_on = std::this_thread::get_id();
+      if (!s.exec("INSERT INTO things(name) VALUES ('" + name + "')").ok()) s.fail_transaction("insert");
+    };
+  };
+  s.write(insert("a"));
+  s.write(insert("b"));
+  CHECK(s.has_pending());
+  CHECK(count_rows(s, "things") == 0);  // recorded, not yet run
+  const uint64_t first = s.submit();
+  CHECK_FALSE(s.has_pending());
+  s.wait_idle();
+  s.write(insert("c"));
+  s.write([&s] { s.fail_transaction("refused by test"); });
+  const uint64_t second = s.submit();
+  s.wait_idle();
+  s.write(insert("d"));
+  const uint64_t third = s.submit();
+  s.wait_idle();
+
+  const auto outcomes = s.take_finished();
+  REQUIRE(outcomes.size() == 3);
+  CHECK(outcomes[0].number == first);
+  CHECK(outcomes[0].committed);
+  CHECK(outcomes[1].number == second);
+  CHECK_FALSE(outcomes[1].committed);  // and "c" with it
+  CHECK(outcomes[2].number == third);
+  CHECK(outcomes[2].committed);
+  CHECK(s.take_finished().empty());
+  CHECK(wakes.load() == 3);
+  CHECK(ran_on != caller);
+  CHECK(count_rows(s, "things") == 3);  // a, b, d
+}
+
+TEST_CASE("writer: batches queued while it commits share the next transaction, in order") {
+  std::promise<void> started, gate;
+  std::shared_future<void> gate_open = gate.get_future().share();
+  std::vector<std::vector<uint64_t>> transactions;  // writer thread, read after wait_idle
+  std::vector<int> ran;
+  slipway::store::Writer writer([&](std::vector<slipway::store::WriteBatch>& batches) {
+    std::vector<uint64_t> numbers;
+    for (auto& b : batches) {
+      numbers.push_back(b.number);
+      for (auto& w : b.writes) w();
+    }
+    transactions.push_back(numbers);
+    if (transactions.size() == 1) {
+      started.set_value();
+      gate_open.wait();
+    }
+    return transactions.size() != 2;  // the second transaction "fails"
+  });
+  writer.submit({[&] { ran.push_back(1); }});
+  started.get_future().wait();  // batch 1 is committing
+  writer.submit({[&] { ran.push_back(2); }, [&] { ran.push_back(3); }});
+  writer.submit({[&] { ran.push_back(4); }});
+  gate.set_value();
+  writer.wait_idle();
+  writer.submit({[&] { ran.push_back(5); }});
+  writer.wait_idle();
+  CHECK(transactions == std::vector<std::vector<uint64_t>>{{1}, {2, 3}, {4}});
+  CHECK(ran == std::vector<int>{1, 2, 3, 4, 5});
+  const auto outcomes = writer.take_finished();
+  REQUIRE(outcomes.size() == 4);
+  CHECK(outcomes[0].committed);
+  CHECK_FALSE(outcomes[1].committed);  // batches 2 and 3 shared the failed transaction
+  CHECK_FALSE(outcomes[2].committed);
+  CHECK(outcomes[3].committed);
+  CHECK(outcomes[2].number == 3);
 }
