@@ -7,12 +7,12 @@
 // Runtime API listener is another.
 //
 // Contract with handlers:
-//   - `handler(request, reply)` runs on the loop thread inside a loop pass (its store
-//     transaction is open), so it may change state directly.
+//   - `handler(request, reply)` runs on the loop thread inside a loop pass, so it may change
+//     state directly.
 //   - `reply(response)` must be called exactly once, on the loop thread, now or in a later pass.
 //     A reply made inside a pass is written only after that pass commits (DESIGN rule 2); if the
 //     commit fails the client gets a 500 instead and nothing was acknowledged. A reply made
-//     outside a pass (nothing to commit) is written at once.
+//     outside a pass waits for the passes still committing (Loop::defer), else is written at once.
 //   - A connection serves its requests in order (HTTP/1.1 pipelining): the next request is read
 //     only after the current one has been answered.
 //   - The server adds Content-Length, Date and, when it closes, `Connection: close`.

@@ -3,7 +3,7 @@
 #include <uv.h>
 
 #include <atomic>
-#include <cstdio>
+#include <deque>
 #include <utility>
 
 #include "store/store.h"
@@ -17,6 +17,12 @@ struct Posted {
   std::function<void(bool)> after_commit;
 };
 
+// A pass handed to the store's writer: its replies wait for the batch's outcome.
+struct InFlight {
+  uint64_t batch;
+  std::vector<std::function<void(bool)>> replies;
+};
+
 }  // namespace
 
 struct Loop::Impl {
@@ -25,7 +31,8 @@ struct Loop::Impl {
   uv_loop_t loop{};
   uv_async_t wake{};
   uv_timer_t timer{};
-  uv_check_t commit_check{};  // active while a pass is open: commits it after the I/O phase
+  uv_check_t commit_check{};  // active while a pass is open: ends it after the I/O phase
+  uv_async_t finished{};      // the store's writer committed a batch (unreferenced)
   std::vector<std::unique_ptr<uv_signal_t>> signals;
   std::vector<std::function<void()>> signal_handlers;
 
@@ -33,12 +40,15 @@ struct Loop::Impl {
   std::vector<Posted> inbox;  // guarded by mu
   bool closed = false;        // guarded by mu: no more posts accepted
   std::atomic<bool> stop_requested{false};
-  std::vector<std::function<void(bool)>> deferred;  // loop thread only: released after commit
-  bool in_pass = false;     // loop thread only: a transaction is open
-  bool pass_ok = true;      // loop thread only: the open pass's transaction began
+  std::vector<std::function<void(bool)>> deferred;  // loop thread only: the open pass's replies
+  std::deque<InFlight> in_flight;  // loop thread only: passes handed to the writer, oldest first
+  bool in_pass = false;            // loop thread only
 
-  bool begin_pass();
+  void begin_pass();
   void end_pass();
+  void hand_over(std::vector<std::function<void(bool)>> replies);
+  void release_finished();
+  void settle();
   void drain_inbox();
   void pass();
   void arm_timer();
@@ -58,6 +68,13 @@ Loop::Loop(const core::Clock& clock, store::Store* store)
   });
   uv_timer_init(&impl_->loop, &impl_->timer);
   uv_check_init(&impl_->loop, &impl_->commit_check);
+  uv_async_init(&impl_->loop, &impl_->finished, [](uv_async_t* h) {
+    static_cast<Impl*>(h->loop->data)->release_finished();
+  });
+  uv_unref(reinterpret_cast<uv_handle_t*>(&impl_->finished));  // in-flight passes keep nothing alive
+  if (store) {
+    store->on_finished([impl = impl_.get()] { uv_async_send(&impl->finished); });
+  }
 }
 
 Loop::~Loop() {
@@ -66,6 +83,9 @@ Loop::~Loop() {
     impl_->shut_down();
     uv_run(&impl_->loop, UV_RUN_DEFAULT);
   }
+  impl_->settle();
+  if (impl_->store) impl_->store->on_finished({});
+  uv_close(reinterpret_cast<uv_handle_t*>(&impl_->finished), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&impl_->commit_check), nullptr);
   uv_run(&impl_->loop, UV_RUN_DEFAULT);
   uv_loop_close(&impl_->loop);
@@ -98,8 +118,9 @@ void Loop::on_signal(int signum, std::function<void()> handler) {
 
 void Loop::run() {
   uv_run(&impl_->loop, UV_RUN_DEFAULT);
-  // A handle closing last may have joined a pass that no check phase will commit.
+  // A handle closing last may have joined a pass that no check phase will end.
   if (impl_->in_pass) impl_->end_pass();
+  impl_->settle();
 }
 
 void Loop::stop() {
@@ -108,14 +129,20 @@ void Loop::stop() {
 }
 
 void Loop::defer(std::function<void(bool)> fn) {
-  if (!impl_->in_pass) {
-    fn(true);
+  if (impl_->in_pass) {
+    impl_->deferred.push_back(std::move(fn));
     return;
   }
-  impl_->deferred.push_back(std::move(fn));
+  std::vector<std::function<void(bool)>> replies;
+  replies.push_back(std::move(fn));
+  impl_->hand_over(std::move(replies));
 }
 
-bool Loop::join_pass() { return impl_->begin_pass(); }
+void Loop::join_pass() { impl_->begin_pass(); }
+
+void Loop::end_pass() {
+  if (impl_->in_pass) impl_->end_pass();
+}
 
 bool Loop::in_pass() const { return impl_->in_pass; }
 
@@ -123,43 +150,56 @@ uv_loop_t* Loop::uv() { return &impl_->loop; }
 
 bool Loop::stopping() const { return impl_->stop_requested.load(); }
 
-bool Loop::Impl::begin_pass() {
-  if (in_pass) return pass_ok;
+void Loop::Impl::begin_pass() {
+  if (in_pass) return;
   in_pass = true;
-  pass_ok = true;
-  if (store) {
-    if (auto s = store->begin(); !s) {
-      std::fprintf(stderr, "slipway: ERROR cannot begin a transaction: %s\n", s.error().message.c_str());
-      pass_ok = false;
-    }
-  }
   uv_check_start(&commit_check, [](uv_check_t* h) { static_cast<Impl*>(h->loop->data)->end_pass(); });
-  return pass_ok;
 }
 
-// Commits the open pass and releases its replies. A released reply may let a connection read
-// its next, pipelined request, which opens a new pass: that one is finished here too, so no
-// pass is ever left open while the loop waits for I/O.
+// Ends the open pass: hands its writes and replies over. A reply released at once (nothing to
+// wait for) may let a connection read its next, pipelined request, which opens a new pass: that
+// one is ended here too, so no pass is ever left open while the loop waits for I/O.
 void Loop::Impl::end_pass() {
   while (in_pass) {
-    bool committed = pass_ok;
-    if (committed) {
-      owner->timers_.fire_due(owner->clock_.now_us());
-      if (store) {
-        if (auto s = store->commit(); !s) {
-          std::fprintf(stderr, "slipway: ERROR commit failed, replies of this pass fail: %s\n",
-                       s.error().message.c_str());
-          committed = false;
-        }
-      }
-    }
+    owner->timers_.fire_due(owner->clock_.now_us());
     in_pass = false;
-    std::vector<std::function<void(bool)>> released;
-    released.swap(deferred);
-    for (auto& fn : released) fn(committed);
+    hand_over(std::exchange(deferred, {}));
   }
   uv_check_stop(&commit_check);
   arm_timer();
+}
+
+// Outside a pass: `replies` wait for the store's writes recorded so far, and for every pass
+// before them; with nothing to wait for they run now.
+void Loop::Impl::hand_over(std::vector<std::function<void(bool)>> replies) {
+  if (store && store->has_pending()) {
+    in_flight.push_back(InFlight{store->submit(), std::move(replies)});
+  } else if (!in_flight.empty()) {
+    auto& waiting = in_flight.back().replies;
+    waiting.insert(waiting.end(), std::make_move_iterator(replies.begin()),
+                   std::make_move_iterator(replies.end()));
+  } else {
+    for (auto& fn : replies) fn(true);
+  }
+}
+
+// The writer's finished batches, in submit order: release each one's replies.
+void Loop::Impl::release_finished() {
+  if (!store) return;
+  for (const store::BatchOutcome& outcome : store->take_finished()) {
+    InFlight done = std::move(in_flight.front());
+    in_flight.pop_front();
+    for (auto& fn : done.replies) fn(outcome.committed);
+  }
+}
+
+// Waits for every pass handed to the writer and releases its replies (shutting down).
+void Loop::Impl::settle() {
+  while (!in_flight.empty() || in_pass) {
+    if (in_pass) end_pass();
+    if (store) store->wait_idle();
+    release_finished();
+  }
 }
 
 void Loop::Impl::drain_inbox() {
@@ -169,9 +209,9 @@ void Loop::Impl::drain_inbox() {
     batch.swap(inbox);
   }
   if (batch.empty()) return;
-  const bool ok = begin_pass();
+  begin_pass();
   for (Posted& p : batch) {
-    if (ok) p.apply();
+    p.apply();
     deferred.push_back(std::move(p.after_commit));
   }
 }

@@ -37,6 +37,11 @@ struct TempDb {
     store = std::move(opened).value();
   }
   // Members are destroyed in reverse: the database closes before TempDir removes it.
+  // A write's body: runs where the store runs writes (the writer thread, under a Loop).
+  void insert(int v) {
+    if (!store->exec("INSERT INTO t VALUES (" + std::to_string(v) + ")").ok())
+      store->fail_transaction("insert failed");
+  }
   // Reads through a second connection: sees only what was committed.
   int committed_rows() const {
     sqlite3* other = nullptr;
@@ -64,8 +69,8 @@ TEST_CASE("loop: call runs on the loop thread and the reply follows the commit")
   CHECK(loop_id == loop_thread.get_id());
 
   auto rows_seen_by_reply = loop.call<int>([&] {
-    CHECK(db.store->in_transaction());
-    REQUIRE(db.store->exec("INSERT INTO t VALUES (1)").ok());
+    CHECK_FALSE(db.store->in_transaction());  // the loop itself never holds one
+    db.store->write([&] { db.insert(1); });
     return 1;
   });
   REQUIRE(rows_seen_by_reply.has_value());
@@ -82,7 +87,7 @@ TEST_CASE("loop: after_commit sees committed state for every post of a pass") {
   std::vector<std::promise<int>> seen(kPosts);
   // Posted before run(): all land in the first pass, one transaction.
   for (int i = 0; i < kPosts; ++i) {
-    REQUIRE(loop.post([&] { REQUIRE(db.store->exec("INSERT INTO t VALUES (2)").ok()); },
+    REQUIRE(loop.post([&] { db.store->write([&] { db.insert(2); }); },
                       [&, i](bool committed) {
                         CHECK(committed);
                         seen[i].set_value(db.committed_rows());
@@ -132,13 +137,21 @@ TEST_CASE("loop: a failed commit fails the replies of its pass") {
   RealClock clock;
   Loop loop(clock, db.store.get());
   std::thread loop_thread([&] { loop.run(); });
-  // Ending the pass's transaction from inside makes the loop's COMMIT fail.
+  // A write that fails (as a full disk would) fails its transaction: the pass's reply fails and
+  // its other write is not on disk.
   auto reply = loop.call<int>([&] {
-    REQUIRE(db.store->exec("COMMIT").ok());
+    db.store->write([&] { db.insert(7); });
+    db.store->write([&] { db.store->fail_transaction("refused by test"); });
     return 7;
   });
   CHECK_FALSE(reply.has_value());
-  CHECK(loop.call<int>([] { return 8; }) == 8);  // the next pass is healthy
+  CHECK(db.committed_rows() == 0);
+  auto next = loop.call<int>([&] {  // the next pass is healthy
+    db.store->write([&] { db.insert(8); });
+    return 8;
+  });
+  CHECK(next == 8);
+  CHECK(db.committed_rows() == 1);
   loop.stop();
   loop_thread.join();
 }
@@ -152,7 +165,7 @@ TEST_CASE("loop: work deferred inside a pass is released after that pass commits
   // A timer callback stands in for a parked long poll woken inside a later pass.
   loop.call<bool>([&] {
     loop.timers().arm(loop.clock().now_us(), [&](auto) {
-      REQUIRE(db.store->exec("INSERT INTO t VALUES (3)").ok());
+      db.store->write([&] { db.insert(3); });
       loop.defer([&](bool committed) {
         CHECK(committed);
         seen.set_value(db.committed_rows());
@@ -163,4 +176,73 @@ TEST_CASE("loop: work deferred inside a pass is released after that pass commits
   CHECK(seen.get_future().get() == 1);
   loop.stop();
   loop_thread.join();
+}
+
+TEST_CASE("loop: the loop runs on while a pass commits, and replies follow pass order") {
+  TempDb db;
+  RealClock clock;
+  Loop loop(clock, db.store.get());
+  std::thread loop_thread([&] { loop.run(); });
+  std::promise<void> writing, gate, b_applied, c_applied, all_released;
+  std::shared_future<void> gate_open = gate.get_future().share();
+  std::vector<std::pair<char, int>> released;  // loop thread only: (pass, rows committed then)
+  auto record = [&](char pass) {
+    return [&, pass](bool committed) {
+      CHECK(committed);
+      released.emplace_back(pass, db.committed_rows());
+      if (released.size() == 3) all_released.set_value();
+    };
+  };
+  // Pass A's write holds the writer until the gate opens.
+  REQUIRE(loop.post([&] {
+    db.store->write([&] {
+      writing.set_value();
+      gate_open.wait();
+      db.insert(1);
+    });
+  }, record('A')));
+  writing.get_future().wait();
+  // Passes B (a read: no writes) and C (a write) run on the loop while A is still committing.
+  REQUIRE(loop.post([&] { b_applied.set_value(); }, record('B')));
+  b_applied.get_future().wait();
+  REQUIRE(loop.post([&] {
+    db.store->write([&] { db.insert(2); });
+    c_applied.set_value();
+  }, record('C')));
+  c_applied.get_future().wait();
+  gate.set_value();
+  all_released.get_future().wait();
+  loop.stop();
+  loop_thread.join();
+  // B's reply waited for A's commit although B wrote nothing; C's came after its own. (C may have
+  // committed too by the time the loop hears of A's commit: the writer does not wait for it.)
+  REQUIRE(released.size() == 3);
+  CHECK(released[0].first == 'A');
+  CHECK(released[0].second >= 1);
+  CHECK(released[1].first == 'B');
+  CHECK(released[1].second >= 1);
+  CHECK(released[2] == std::pair<char, int>{'C', 2});
+}
+
+TEST_CASE("loop: stopping waits for the passes still committing and releases their replies") {
+  TempDb db;
+  RealClock clock;
+  auto loop = std::make_unique<Loop>(clock, db.store.get());
+  std::thread loop_thread([&] { loop->run(); });
+  std::promise<void> writing, gate;
+  std::shared_future<void> gate_open = gate.get_future().share();
+  bool released = false;  // set on the loop thread, read after join
+  REQUIRE(loop->post([&] {
+    db.store->write([&] {
+      writing.set_value();
+      gate_open.wait();
+      db.insert(1);
+    });
+  }, [&](bool committed) { released = committed; }));
+  writing.get_future().wait();
+  loop->stop();
+  gate.set_value();
+  loop_thread.join();  // run() returned: the pass committed and its reply was released
+  CHECK(released);
+  CHECK(db.committed_rows() == 1);
 }
