@@ -218,6 +218,7 @@ int serve(const ServeOptions& options) {
   if (run_id) (void)store::record_run_stop(*r.store, run_id, r.clock.now_us() / core::kUsPerMs);
   r.lambda = LambdaRuntime{};
   r.sqs = SqsRuntime{};  // finalizes its statements before the database closes
+  r.loop.reset();        // uses the store until it is gone (run() left nothing in flight)
   r.store.reset();       // closes the database: everything acknowledged is on disk
   r.lock.reset();
   log_info("stopped");
