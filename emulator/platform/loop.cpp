@@ -144,8 +144,6 @@ void Loop::end_pass() {
   if (impl_->in_pass) impl_->end_pass();
 }
 
-bool Loop::in_pass() const { return impl_->in_pass; }
-
 uv_loop_t* Loop::uv() { return &impl_->loop; }
 
 bool Loop::stopping() const { return impl_->stop_requested.load(); }

@@ -74,7 +74,6 @@ class Loop {
   // edge server calls it after each read: with the writer busy, passes handed over meanwhile
   // queue up and commit together, so commits stay grouped under load.
   void end_pass();
-  bool in_pass() const;
 
   // Loop thread only: the libuv loop, for adapters (servers, processes) that own handles on it.
   ::uv_loop_s* uv();

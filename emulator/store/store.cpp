@@ -54,6 +54,9 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
   auto checkpointer = Checkpointer::start(path, kCheckpointInterval);
   if (!checkpointer) return checkpointer.error();
   store->checkpointer_ = std::move(checkpointer).value();
+  Store* self = store.get();
+  store->writer_ =
+      std::make_unique<Writer>([self](std::vector<WriteBatch>& b) { return self->apply_batches(b); });
   return store;
 }
 
@@ -140,26 +143,13 @@ void Store::write(Write op) {
   pending_.push_back(std::move(op));
 }
 
-uint64_t Store::submit() {
-  if (!writer_) {
-    writer_ = std::make_unique<Writer>([this](std::vector<WriteBatch>& b) { return apply_batches(b); });
-    if (on_finished_) writer_->on_finished(on_finished_);
-  }
-  return writer_->submit(std::exchange(pending_, {}));
-}
+uint64_t Store::submit() { return writer_->submit(std::exchange(pending_, {})); }
 
-std::vector<BatchOutcome> Store::take_finished() {
-  return writer_ ? writer_->take_finished() : std::vector<BatchOutcome>{};
-}
+std::vector<BatchOutcome> Store::take_finished() { return writer_->take_finished(); }
 
-void Store::on_finished(std::function<void()> wake) {
-  on_finished_ = wake;
-  if (writer_) writer_->on_finished(std::move(wake));
-}
+void Store::on_finished(std::function<void()> wake) { writer_->on_finished(std::move(wake)); }
 
-void Store::wait_idle() {
-  if (writer_) writer_->wait_idle();
-}
+void Store::wait_idle() { writer_->wait_idle(); }
 
 bool Store::apply_batches(std::vector<WriteBatch>& batches) {
   if (auto s = begin_transaction(); !s) {

@@ -118,8 +118,7 @@ class Store {
   std::vector<Write> pending_;  // loop thread: the open pass's writes
   std::vector<int> applied_now_;
   std::unique_ptr<Checkpointer> checkpointer_;
-  std::function<void()> on_finished_;
-  std::unique_ptr<Writer> writer_;  // started by the first submit(); stopped first at close
+  std::unique_ptr<Writer> writer_;  // started at open(); stopped first at close
 };
 
 }  // namespace slipway::store
