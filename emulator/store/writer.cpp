@@ -62,13 +62,9 @@ void Writer::run() {
     }
     progress_.notify_all();  // room in the queue
     const bool committed = apply_(batches);
-    std::vector<uint64_t> numbers;
-    numbers.reserve(batches.size());
-    for (const WriteBatch& b : batches) numbers.push_back(b.number);
-    batches.clear();  // the records go here, on this thread, not under the lock
     {
       std::lock_guard<std::mutex> lock(mu_);
-      for (uint64_t n : numbers) finished_.push_back(BatchOutcome{n, committed});
+      for (WriteBatch& b : batches) finished_.push_back(BatchOutcome{b.number, committed, std::move(b.writes)});
       busy_ = false;
       if (wake_) wake_();
     }

@@ -7,6 +7,7 @@
 #include <future>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -306,4 +307,31 @@ TEST_CASE("writer: batches queued while it commits share the next transaction, i
   CHECK_FALSE(outcomes[2].committed);
   CHECK(outcomes[3].committed);
   CHECK(outcomes[2].number == 3);
+}
+
+TEST_CASE("writer: a batch's spent writes come back with its outcome, to be freed by the taker") {
+  slipway::store::Writer writer([](std::vector<slipway::store::WriteBatch>& batches) {
+    for (auto& b : batches)
+      for (auto& w : b.writes) w();
+    return true;
+  });
+  // A record the write owns, as Persistence's writes own theirs; its deleter notes the thread.
+  std::thread::id freed_on;
+  std::atomic<bool> ran{false};
+  {
+    std::shared_ptr<int> record(new int(7), [&freed_on](int* p) {
+      freed_on = std::this_thread::get_id();
+      delete p;
+    });
+    writer.submit({[record, &ran] { ran = *record == 7; }});
+  }
+  writer.wait_idle();
+  CHECK(ran.load());
+  CHECK(freed_on == std::thread::id());  // not freed on the writer thread
+  {
+    auto outcomes = writer.take_finished();
+    REQUIRE(outcomes.size() == 1);
+    CHECK(outcomes[0].writes.size() == 1);
+  }
+  CHECK(freed_on == std::this_thread::get_id());
 }
