@@ -34,6 +34,9 @@
 
 namespace slipway::http::sqs_decode {
 
+// Room reserved for a batch's entries: AWS's limit, so a valid batch never regrows its vector.
+inline constexpr size_t kUsualBatchEntries = 10;
+
 // Runs `decode` over a fresh Reader on `input`: the request, or the first problem recorded.
 template <typename R, typename Request, typename Input>
 sqs::SqsResult<Request> run(const Input& input, Request (*decode)(const R&)) {
@@ -177,6 +180,7 @@ sqs::SendMessageRequest send_message(const R& r) {
 template <typename R, typename N>
 sqs::SendMessageBatchRequest send_message_batch(const R& r) {
   sqs::SendMessageBatchRequest req;
+  req.entries.reserve(kUsualBatchEntries);
   r.each_entry(N::kSendBatchEntries,
                [&](const R& e) { req.entries.push_back(send_entry<R, N>(e, /*batch=*/true)); });
   return req;
@@ -204,6 +208,7 @@ sqs::DeleteMessageRequest delete_message(const R& r) {
 template <typename R, typename N>
 sqs::DeleteMessageBatchRequest delete_message_batch(const R& r) {
   sqs::DeleteMessageBatchRequest req;
+  req.entries.reserve(kUsualBatchEntries);
   r.each_entry(N::kDeleteBatchEntries, [&](const R& e) {
     sqs::DeleteMessageBatchEntry entry;
     entry.id = e.req("Id");
@@ -224,6 +229,7 @@ sqs::ChangeMessageVisibilityRequest change_message_visibility(const R& r) {
 template <typename R, typename N>
 sqs::ChangeMessageVisibilityBatchRequest change_message_visibility_batch(const R& r) {
   sqs::ChangeMessageVisibilityBatchRequest req;
+  req.entries.reserve(kUsualBatchEntries);
   r.each_entry(N::kChangeVisibilityBatchEntries, [&](const R& e) {
     sqs::ChangeMessageVisibilityBatchEntry entry;
     entry.id = e.req("Id");

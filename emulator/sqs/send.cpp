@@ -149,6 +149,7 @@ SqsResult<SendMessageBatchResponse> SqsService::Impl::send_batch(const RequestCo
   if (!found) return found.error();
   Queue& q = *found.value();
   std::vector<std::string> entry_ids;
+  entry_ids.reserve(req.entries.size());
   int64_t total = 0;
   for (const auto& e : req.entries) {
     entry_ids.push_back(e.id);
@@ -172,6 +173,7 @@ SqsResult<SendMessageBatchResponse> SqsService::Impl::send_batch(const RequestCo
     if (!e.message_deduplication_id && !q.cfg.content_based_dedup) return no_dedup_id();
   }
   SendMessageBatchResponse resp;
+  resp.successful.reserve(req.entries.size());
   for (const auto& e : req.entries) {
     auto r = send(q, ctx, e, true);
     if (r) {
