@@ -104,7 +104,7 @@ void SqsService::Impl::move_task_tick(const std::string& task_id) {
   for (int budget = t->rate; budget > 0 && t->moved < t->to_move && !src->ready.empty(); --budget) {
     const uint64_t seq = src->ready.begin()->second;
     const Message& m = src->messages.at(seq);
-    Queue* dest = queue_by_arn(t->destination_arn.value_or(m.dlq_source_arn));
+    Queue* dest = queue_by_arn(t->destination_arn.value_or(m.extra().dlq_source_arn));
     if (dest == nullptr || dest == src) {
       t->status = "FAILED";
       t->failure_reason = kNonExistentQueue;

@@ -1,6 +1,22 @@
 #include "sqs/queue.h"
 
+#include <algorithm>
+
 namespace slipway::sqs {
+
+const MessageExtras& Message::extra() const {
+  static const MessageExtras kNone;
+  return extras ? *extras : kNone;
+}
+
+MessageExtras& Message::extra_to_set() {
+  if (!extras) extras = std::make_unique<MessageExtras>();
+  return *extras;
+}
+
+void Message::set_md5(std::string_view hex) {
+  std::copy_n(hex.begin(), std::min(hex.size(), md5_of_body.size()), md5_of_body.begin());
+}
 
 Message& Queue::insert(Message m, core::TimeUs now) {
   const uint64_t seq = m.seq;
@@ -8,9 +24,10 @@ Message& Queue::insert(Message m, core::TimeUs now) {
   // constant time with the hint, where a search from the root misses the cache at 1M messages.
   Message& stored = messages.emplace_hint(messages.end(), seq, std::move(m))->second;
   by_enqueue.emplace_hint(by_enqueue.end(), stored.enqueued_at_us, seq);
-  if (cfg.fifo && stored.group_id) groups[*stored.group_id].seqs.insert(seq);
+  const auto& group = stored.extra().group_id;
+  if (cfg.fifo && group) groups[*group].seqs.insert(seq);
   place(stored, now);
-  if (cfg.fifo && stored.group_id) reindex_group(*stored.group_id, now);
+  if (cfg.fifo && group) reindex_group(*group, now);
   return stored;
 }
 
@@ -20,10 +37,10 @@ Message Queue::take(uint64_t seq, core::TimeUs now) {
   messages.erase(it);
   unplace(m);
   by_enqueue.erase(VisKey{m.enqueued_at_us, seq});
-  if (cfg.fifo && m.group_id) {
-    auto g = groups.find(*m.group_id);
+  if (const auto& group = m.extra().group_id; cfg.fifo && group) {
+    auto g = groups.find(*group);
     if (g != groups.end()) g->second.seqs.erase(seq);
-    reindex_group(*m.group_id, now);
+    reindex_group(*group, now);
   }
   return m;
 }
@@ -34,7 +51,7 @@ void Queue::reposition(Message& m, core::TimeUs visible_at_us, uint64_t receipt_
   m.visible_at_us = visible_at_us;
   m.receipt_nonce = receipt_nonce;
   place(m, now);
-  if (cfg.fifo && m.group_id) reindex_group(*m.group_id, now);
+  if (const auto& group = m.extra().group_id; cfg.fifo && group) reindex_group(*group, now);
 }
 
 void Queue::refresh(core::TimeUs now) {
@@ -43,7 +60,7 @@ void Queue::refresh(core::TimeUs now) {
     Message& m = messages.at(key.second);
     unplace(m);
     place(m, now);
-    if (cfg.fifo && m.group_id) reindex_group(*m.group_id, now);
+    if (const auto& group = m.extra().group_id; cfg.fifo && group) reindex_group(*group, now);
   }
 }
 

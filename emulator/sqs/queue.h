@@ -15,12 +15,15 @@
 // Invariant: after refresh(now) no `waiting` entry has visible_at <= now.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <deque>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -54,13 +57,22 @@ struct QueueConfig {
   bool sqs_managed_sse = true;
 };
 
+// The fields most messages leave empty, behind one pointer in Message: a plain message then
+// takes 200 bytes of memory instead of 440, which counts at a million resident messages.
+struct MessageExtras {
+  MessageAttributes attributes;
+  MessageAttributes system_attributes;  // AWSTraceHeader
+  std::optional<std::string> group_id;
+  std::optional<std::string> dedup_id;
+  std::string sequence_number;  // FIFO
+  std::string dlq_source_arn;   // set when redriven to a dead-letter queue
+};
+
 struct Message {
   uint64_t seq = 0;
   std::string message_id;
   std::string body;
-  std::string md5_of_body;  // hex; computed once, at send or restore, not at every receive
-  MessageAttributes attributes;
-  MessageAttributes system_attributes;  // AWSTraceHeader
+  std::array<char, 32> md5_of_body{};  // hex, computed at send or restore, not at every receive
   int64_t sent_ms = 0;
   core::TimeUs enqueued_at_us = 0;
   int64_t first_receive_ms = 0;  // 0: never received
@@ -68,10 +80,14 @@ struct Message {
   core::TimeUs visible_at_us = 0;
   core::TimeUs received_at_us = 0;  // start of the current receive (12-hour visibility cap)
   uint64_t receipt_nonce = 0;       // names the current receipt handle; 0: none in this queue
-  std::optional<std::string> group_id;
-  std::optional<std::string> dedup_id;
-  std::string sequence_number;  // FIFO
-  std::string dlq_source_arn;
+  std::unique_ptr<MessageExtras> extras;  // null: all empty
+
+  // The extras to read: empty ones when there are none.
+  const MessageExtras& extra() const;
+  // The extras to change, created on first use.
+  MessageExtras& extra_to_set();
+  std::string_view md5_text() const { return {md5_of_body.data(), md5_of_body.size()}; }
+  void set_md5(std::string_view hex);  // REQUIRES: 32 characters
 };
 
 struct Group {

@@ -144,19 +144,20 @@ void SqsService::Impl::transfer(Queue& from, uint64_t seq, Queue& to, bool to_dl
   m.received_at_us = 0;
   m.visible_at_us = t;
   if (to_dlq) {
-    m.dlq_source_arn = from.arn;
+    m.extra_to_set().dlq_source_arn = from.arn;
     if (to.cfg.fifo) m.enqueued_at_us = t;  // AWS: FIFO resets the enqueue time, standard keeps it
   } else {
     m.receive_count = 0;
     m.first_receive_ms = 0;
-    m.dlq_source_arn.clear();
+    if (m.extras) m.extras->dlq_source_arn.clear();
   }
   if (to.cfg.fifo) {
-    if (!m.group_id) m.group_id = m.message_id;
-    m.sequence_number = sequence_number(m.seq);
-  } else {
-    m.sequence_number.clear();
-    m.dedup_id.reset();
+    MessageExtras& x = m.extra_to_set();
+    if (!x.group_id) x.group_id = m.message_id;
+    x.sequence_number = sequence_number(m.seq);
+  } else if (m.extras) {
+    m.extras->sequence_number.clear();
+    m.extras->dedup_id.reset();
   }
   const Message& stored = to.insert(std::move(m), t);
   persist_message(to, stored);
@@ -182,7 +183,7 @@ ReceivedMessage SqsService::Impl::render(const Queue& q, const Message& m,
   ReceivedMessage r;
   r.message_id = m.message_id;
   r.receipt_handle = std::move(receipt_handle);
-  r.md5_of_body = m.md5_of_body;
+  r.md5_of_body = m.md5_text();
   r.body = m.body;
   const auto& names = params.system_attribute_names;
   auto add = [&](const std::string& name, const std::string& value) {
@@ -192,14 +193,15 @@ ReceivedMessage SqsService::Impl::render(const Queue& q, const Message& m,
   add("SentTimestamp", std::to_string(m.sent_ms));
   add("ApproximateReceiveCount", std::to_string(m.receive_count));
   add("ApproximateFirstReceiveTimestamp", std::to_string(m.first_receive_ms));
-  if (auto it = m.system_attributes.find("AWSTraceHeader"); it != m.system_attributes.end()) {
+  const MessageExtras& x = m.extra();
+  if (auto it = x.system_attributes.find("AWSTraceHeader"); it != x.system_attributes.end()) {
     add("AWSTraceHeader", it->second.string_value);
   }
-  if (!m.sequence_number.empty()) add("SequenceNumber", m.sequence_number);
-  if (q.cfg.fifo && m.dedup_id) add("MessageDeduplicationId", *m.dedup_id);
-  if (m.group_id) add("MessageGroupId", *m.group_id);
-  if (!m.dlq_source_arn.empty()) add("DeadLetterQueueSourceArn", m.dlq_source_arn);
-  for (const auto& [name, value] : m.attributes) {
+  if (!x.sequence_number.empty()) add("SequenceNumber", x.sequence_number);
+  if (q.cfg.fifo && x.dedup_id) add("MessageDeduplicationId", *x.dedup_id);
+  if (x.group_id) add("MessageGroupId", *x.group_id);
+  if (!x.dlq_source_arn.empty()) add("DeadLetterQueueSourceArn", x.dlq_source_arn);
+  for (const auto& [name, value] : x.attributes) {
     if (attribute_selected(params.message_attribute_names, name)) r.message_attributes[name] = value;
   }
   r.md5_of_message_attributes = md5_of_attributes(r.message_attributes);

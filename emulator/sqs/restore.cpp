@@ -15,19 +15,24 @@ Message from_record(const MessageRecord& r) {
   m.seq = r.sequence;
   m.message_id = r.message_id;
   m.body = r.body;
-  m.md5_of_body = core::md5_hex(m.body);
-  m.attributes = r.message_attributes;
-  m.system_attributes = r.message_system_attributes;
+  m.set_md5(core::md5_hex(m.body));
   m.sent_ms = r.sent_timestamp_ms;
   m.enqueued_at_us = r.enqueued_at_us;
   m.first_receive_ms = r.first_receive_timestamp_ms;
   m.receive_count = r.receive_count;
   m.visible_at_us = r.visible_at_us;
   m.received_at_us = r.received_at_us;
-  m.group_id = r.message_group_id;
-  m.dedup_id = r.message_deduplication_id;
-  m.sequence_number = r.sequence_number;
-  m.dlq_source_arn = r.dead_letter_queue_source_arn;
+  if (!r.message_attributes.empty() || !r.message_system_attributes.empty() || r.message_group_id ||
+      r.message_deduplication_id || !r.sequence_number.empty() ||
+      !r.dead_letter_queue_source_arn.empty()) {
+    MessageExtras& x = m.extra_to_set();
+    x.attributes = r.message_attributes;
+    x.system_attributes = r.message_system_attributes;
+    x.group_id = r.message_group_id;
+    x.dedup_id = r.message_deduplication_id;
+    x.sequence_number = r.sequence_number;
+    x.dlq_source_arn = r.dead_letter_queue_source_arn;
+  }
   if (!r.receipt_handle.empty()) {
     const auto h = decode_receipt(r.receipt_handle);
     if (h && h->seq == r.sequence && h->queue == r.queue) m.receipt_nonce = h->nonce;

@@ -112,30 +112,33 @@ SqsResult<SendMessageResult> SqsService::Impl::send(Queue& q, const RequestConte
   m.seq = next_seq++;
   m.message_id = ids.uuid();
   m.body = e.message_body;
-  m.md5_of_body = result.md5_of_message_body;
-  m.attributes = e.message_attributes;
-  m.system_attributes = e.message_system_attributes;
-  if (ctx.trace_header && !m.system_attributes.count("AWSTraceHeader")) {
-    m.system_attributes["AWSTraceHeader"] = AttributeValue{"String", *ctx.trace_header, ""};
+  m.set_md5(result.md5_of_message_body);
+  const bool traced = ctx.trace_header && !e.message_system_attributes.count("AWSTraceHeader");
+  if (q.cfg.fifo || traced || e.message_group_id || !e.message_attributes.empty() ||
+      !e.message_system_attributes.empty()) {
+    MessageExtras& x = m.extra_to_set();
+    x.attributes = e.message_attributes;
+    x.system_attributes = e.message_system_attributes;
+    if (traced) x.system_attributes["AWSTraceHeader"] = AttributeValue{"String", *ctx.trace_header, ""};
+    x.group_id = e.message_group_id;
+    if (q.cfg.fifo) {
+      x.dedup_id = e.message_deduplication_id.value_or(core::sha256_hex(e.message_body));
+      x.sequence_number = sequence_number(m.seq);
+    }
   }
   m.sent_ms = t / core::kUsPerMs;
   m.enqueued_at_us = t;
   m.visible_at_us = t + e.delay_seconds.value_or(q.cfg.delay_s) * core::kUsPerSecond;
-  m.group_id = e.message_group_id;
-  if (q.cfg.fifo) {
-    m.dedup_id = e.message_deduplication_id.value_or(core::sha256_hex(e.message_body));
-    m.sequence_number = sequence_number(m.seq);
-  }
   const Message& stored = q.insert(std::move(m), t);
   persist_message(q, stored);
   result.message_id = stored.message_id;
-  result.sequence_number = stored.sequence_number;
+  result.sequence_number = stored.extra().sequence_number;
   if (q.cfg.fifo) {
     const core::TimeUs expires = t + config.limits.fifo_dedup_window_s * core::kUsPerSecond;
-    q.dedup[key] = DedupEntry{stored.message_id, stored.sequence_number, expires};
+    q.dedup[key] = DedupEntry{stored.message_id, result.sequence_number, expires};
     q.dedup_expiry.emplace_back(expires, key);
     if (persistence != nullptr) {
-      persistence->put_dedup(DedupRecord{q.name, key, stored.message_id, stored.sequence_number, expires});
+      persistence->put_dedup(DedupRecord{q.name, key, stored.message_id, result.sequence_number, expires});
     }
   }
   ensure_retention_timer(q);

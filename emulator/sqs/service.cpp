@@ -71,8 +71,9 @@ MessageRecord SqsService::Impl::to_record(const Queue& q, const Message& m) cons
   r.message_id = m.message_id;
   r.sequence = m.seq;
   r.body = m.body;
-  r.message_attributes = m.attributes;
-  r.message_system_attributes = m.system_attributes;
+  const MessageExtras& x = m.extra();
+  r.message_attributes = x.attributes;
+  r.message_system_attributes = x.system_attributes;
   r.sent_timestamp_ms = m.sent_ms;
   r.enqueued_at_us = m.enqueued_at_us;
   r.first_receive_timestamp_ms = m.first_receive_ms;
@@ -80,10 +81,10 @@ MessageRecord SqsService::Impl::to_record(const Queue& q, const Message& m) cons
   r.visible_at_us = m.visible_at_us;
   r.received_at_us = m.received_at_us;
   r.receipt_handle = receipt_of(q, m);
-  r.message_group_id = m.group_id;
-  r.message_deduplication_id = m.dedup_id;
-  r.sequence_number = m.sequence_number;
-  r.dead_letter_queue_source_arn = m.dlq_source_arn;
+  r.message_group_id = x.group_id;
+  r.message_deduplication_id = x.dedup_id;
+  r.sequence_number = x.sequence_number;
+  r.dead_letter_queue_source_arn = x.dlq_source_arn;
   return r;
 }
 

@@ -47,7 +47,10 @@ void SqsService::Impl::on_deadline(uint64_t waiter_id) {
   flush();
 }
 
-void SqsService::Impl::notify(const std::string& queue) { pending_wakes.push_back(queue); }
+void SqsService::Impl::notify(const std::string& queue) {
+  // A batch notifies its queue once per message; one wake-up serves them all.
+  if (pending_wakes.empty() || pending_wakes.back() != queue) pending_wakes.push_back(queue);
+}
 
 void SqsService::Impl::flush() {
   if (flushing) return;

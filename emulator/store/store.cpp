@@ -140,6 +140,7 @@ void Store::write(Write op) {
     op();
     return;
   }
+  if (pending_.empty()) pending_.reserve(kUsualPassWrites);
   pending_.push_back(std::move(op));
 }
 

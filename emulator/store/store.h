@@ -116,6 +116,8 @@ class Store {
   bool direct_ = false;  // a begin() of the caller's is open: write() runs at once
   std::optional<std::string> failed_reason_;
   std::vector<Write> pending_;  // loop thread: the open pass's writes
+  // Room for a pass's writes, reserved at its first (a batch of 10 sends records 10).
+  static constexpr size_t kUsualPassWrites = 16;
   std::vector<int> applied_now_;
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Writer> writer_;  // started at open(); stopped first at close
