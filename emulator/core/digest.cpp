@@ -62,9 +62,10 @@ std::string sha256_hex(std::string_view data) {
   return digest_hex(sha256, data);
 }
 
-std::string base64_encode(std::string_view data) {
+std::string base64_encode(std::string_view data, std::string_view prefix) {
   std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
+  out.reserve(prefix.size() + (data.size() + 2) / 3 * 4);
+  out.append(prefix);
   size_t i = 0;
   for (; i + 2 < data.size(); i += 3) {
     uint32_t n = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]);

@@ -49,4 +49,9 @@ std::string IdGen::hex(size_t n_bytes) {
   return out;
 }
 
+uint64_t IdGen::nonce() {
+  const uint64_t n = __builtin_bswap64(rng_.next_u64());  // hex(8) writes the low byte first
+  return n == 0 ? 1 : n;
+}
+
 }  // namespace slipway::core

@@ -23,6 +23,8 @@ class IdGen {
   std::string uuid();
   // `n_bytes` random bytes as 2*n_bytes lowercase hex characters.
   std::string hex(size_t n_bytes);
+  // A random number, never 0: the one hex(8) would spell, read as big-endian hex.
+  uint64_t nonce();
 
  private:
   Rng rng_;

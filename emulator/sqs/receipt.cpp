@@ -1,7 +1,7 @@
 #include "sqs/receipt.h"
 
+#include <array>
 #include <charconv>
-#include <vector>
 
 #include "core/digest.h"
 
@@ -12,18 +12,17 @@ namespace {
 constexpr std::string_view kPrefix = "AQEB";
 constexpr std::string_view kMagic = "slipway-rh1";
 
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    const size_t at = s.find(sep, start);
-    if (at == std::string_view::npos) {
-      parts.push_back(s.substr(start));
-      return parts;
-    }
-    parts.push_back(s.substr(start, at - start));
-    start = at + 1;
+// The `n` fields of `s` separated by `sep`; false when there are more or fewer.
+template <size_t n>
+bool split_exactly(std::string_view s, char sep, std::array<std::string_view, n>& parts) {
+  for (size_t i = 0; i + 1 < n; ++i) {
+    const size_t at = s.find(sep);
+    if (at == std::string_view::npos) return false;
+    parts[i] = s.substr(0, at);
+    s.remove_prefix(at + 1);
   }
+  parts[n - 1] = s;
+  return s.find(sep) == std::string_view::npos;
 }
 
 template <typename T>
@@ -36,22 +35,28 @@ bool parse_number(std::string_view s, T& out, int base = 10) {
 }  // namespace
 
 std::string encode_receipt(const ReceiptHandle& h) {
-  char nonce[17];
+  char nonce[16];
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 16; ++i) nonce[i] = kHex[(h.nonce >> (60 - 4 * i)) & 0xF];
-  nonce[16] = '\0';
-  const std::string payload = std::string(kMagic) + "\n" + h.queue + "\n" + h.message_id + "\n" +
-                              std::to_string(h.seq) + "\n" + std::to_string(h.receive_count) +
-                              "\n" + nonce;
-  return std::string(kPrefix) + core::base64_encode(payload);
+  char seq[24];
+  char count[16];
+  const auto seq_end = std::to_chars(seq, seq + sizeof seq, h.seq).ptr;
+  const auto count_end = std::to_chars(count, count + sizeof count, h.receive_count).ptr;
+  std::string payload;
+  payload.reserve(kMagic.size() + h.queue.size() + h.message_id.size() + 64);
+  payload.append(kMagic).append(1, '\n').append(h.queue).append(1, '\n').append(h.message_id);
+  payload.append(1, '\n').append(seq, seq_end).append(1, '\n').append(count, count_end);
+  payload.append(1, '\n').append(nonce, sizeof nonce);
+  return core::base64_encode(payload, kPrefix);
 }
 
 std::optional<ReceiptHandle> decode_receipt(std::string_view text) {
   if (text.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
   const auto payload = core::base64_decode(text.substr(kPrefix.size()));
   if (!payload) return std::nullopt;
-  const auto parts = split(*payload, '\n');
-  if (parts.size() != 6 || parts[0] != kMagic || parts[1].empty() || parts[2].empty()) {
+  std::array<std::string_view, 6> parts;
+  if (!split_exactly(*payload, '\n', parts) || parts[0] != kMagic || parts[1].empty() ||
+      parts[2].empty()) {
     return std::nullopt;
   }
   ReceiptHandle h;
@@ -62,12 +67,6 @@ std::optional<ReceiptHandle> decode_receipt(std::string_view text) {
     return std::nullopt;
   }
   return h;
-}
-
-uint64_t nonce_from_hex(std::string_view hex) {
-  uint64_t n = 0;
-  if (!parse_number(hex, n, 16) || n == 0) return 1;
-  return n;
 }
 
 }  // namespace slipway::sqs

@@ -22,7 +22,5 @@ struct ReceiptHandle {
 std::string encode_receipt(const ReceiptHandle& handle);
 // nullopt for anything this service did not mint.
 std::optional<ReceiptHandle> decode_receipt(std::string_view text);
-// A nonce from 16 hex characters (IdGen::hex(8)); never returns 0.
-uint64_t nonce_from_hex(std::string_view hex);
 
 }  // namespace slipway::sqs

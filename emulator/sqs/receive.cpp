@@ -171,7 +171,7 @@ ReceivedMessage SqsService::Impl::deliver(Queue& q, Message& m, const ReceivePar
   ++m.receive_count;
   if (m.first_receive_ms == 0) m.first_receive_ms = t / core::kUsPerMs;
   m.received_at_us = t;
-  q.reposition(m, t + vt * core::kUsPerSecond, nonce_from_hex(ids.hex(8)), t);
+  q.reposition(m, t + vt * core::kUsPerSecond, ids.nonce(), t);
   std::string handle = receipt_of(q, m);
   persist_message_state(m, handle);
   return render(q, m, params, std::move(handle));

@@ -103,14 +103,14 @@ void SqsService::Impl::arm_visibility_timer(Queue& q) {
   });
 }
 
+// Lazy: an armed timer stays while it is due no later than the oldest message. Deleting the
+// oldest message (what a consumer does all day) then costs no timer work; a sweep that fires
+// early finds nothing to remove and re-arms for the message that is now the oldest.
 void SqsService::Impl::ensure_retention_timer(Queue& q) {
-  const bool wanted = !q.by_enqueue.empty();
-  const core::TimeUs due =
-      wanted ? q.by_enqueue.begin()->first + q.cfg.retention_s * core::kUsPerSecond : 0;
-  if (q.retention_timer != 0 && wanted && q.retention_due_us == due) return;
+  if (q.by_enqueue.empty()) return;
+  const core::TimeUs due = q.by_enqueue.begin()->first + q.cfg.retention_s * core::kUsPerSecond;
+  if (q.retention_timer != 0 && q.retention_due_us <= due) return;
   if (q.retention_timer != 0) timers.cancel(q.retention_timer);
-  q.retention_timer = 0;
-  if (!wanted) return;
   q.retention_due_us = due;
   q.retention_timer =
       timers.arm(due, [this, name = q.name](core::TimeUs) { sweep_retention(name); });

@@ -276,6 +276,34 @@ TEST_CASE("sqs retention removes messages at MessageRetentionPeriod after enqueu
   CHECK(h.timers.empty());
 }
 
+TEST_CASE("sqs retention: deleting the oldest message re-arms nothing, and the next still expires on time") {
+  SqsHarness h;
+  auto q = h.create("q", {{"MessageRetentionPeriod", "60"}});
+  h.send(q, "first");
+  h.advance_s(10);
+  auto second = h.send(q, "second");
+  h.advance_s(10);
+  h.send(q, "third");
+  const auto first_due = h.timers.next_due_us();
+  REQUIRE(first_due == h.clock.now_us() + 40 * kUsPerSecond);
+  auto got = h.receive(q);
+  REQUIRE(got.size() == 1);
+  REQUIRE(got[0].body == "first");
+  REQUIRE_FALSE(h.del(q, got[0].receipt_handle));
+  CHECK(h.timers.size() == 1);
+  CHECK(h.timers.next_due_us() == first_due);  // the sweep due for "first" stays armed
+  h.advance_s(40);                  // it fires at 60 s, early for "second": nothing goes
+  CHECK(h.attr(q, "ApproximateNumberOfMessages") == "2");
+  h.advance_us(10 * kUsPerSecond - 1);
+  CHECK(h.attr(q, "ApproximateNumberOfMessages") == "2");
+  h.advance_us(1);  // 60 s after "second" was sent
+  CHECK(h.attr(q, "ApproximateNumberOfMessages") == "1");
+  CHECK(h.store.count("remove_message q " + second.message_id) == 1);
+  h.advance_s(10);
+  CHECK(h.attr(q, "ApproximateNumberOfMessages") == "0");
+  CHECK(h.timers.empty());
+}
+
 TEST_CASE("sqs lowering retention expires existing messages") {
   SqsHarness h;
   auto q = h.create("q");
