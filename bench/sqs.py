@@ -195,6 +195,9 @@ def main():
             # Half of issue 3's target of 20,000 requests/s, whatever this run measured.
             phase(pid, port, url, "SendMessage paced at 10000/s, 8 clients", op="send", clients=8,
                   seconds=s, rate=10000)
+            # And half of its 100,000 messages/s in batches: 5,000 SendMessageBatch(10) a second.
+            phase(pid, port, url, "SendMessageBatch(10) paced at 5000/s, 8 clients", op="send",
+                  clients=8, seconds=s, batch=10, rate=5000)
             sqs(port, "PurgeQueue", {"QueueUrl": url})
             deep = sqs(port, "CreateQueue", {"QueueName": "bench-deep"})["QueueUrl"]
             phase(pid, port, deep, f"fill {a.resident} messages (batches of 10)", op="send", clients=8,
