@@ -82,11 +82,12 @@ ReceiveMessageResponse SqsService::Impl::collect(Queue& q, const ReceiveParams& 
                                                  : pick_standard(q, params.max_messages, redrive);
   for (uint64_t seq : redrive) move_to_dlq(q, seq);
   ReceiveMessageResponse resp;
+  resp.messages.reserve(picks.size());
   ReceiveAttempt attempt;
   for (uint64_t seq : picks) {
     Message* m = q.find(seq);
     resp.messages.push_back(deliver(q, *m, params, t));
-    attempt.items.push_back({m->seq, m->receipt_nonce, m->visible_at_us});
+    if (params.attempt_id) attempt.items.push_back({m->seq, m->receipt_nonce, m->visible_at_us});
   }
   if (params.attempt_id && !attempt.items.empty()) {
     attempt.expires_at_us = t + kAttemptWindowS * core::kUsPerSecond;
@@ -99,6 +100,7 @@ ReceiveMessageResponse SqsService::Impl::collect(Queue& q, const ReceiveParams& 
 
 std::vector<uint64_t> SqsService::Impl::pick_standard(Queue& q, int max, std::vector<uint64_t>& redrive) {
   std::vector<uint64_t> picks;
+  picks.reserve(max);
   for (auto it = q.ready.begin(); it != q.ready.end() && static_cast<int>(picks.size()) < max; ++it) {
     const Message& m = q.messages.at(it->second);
     (should_redrive(q, m) ? redrive : picks).push_back(m.seq);
