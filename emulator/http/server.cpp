@@ -301,9 +301,13 @@ void Server::Impl::reply(const std::shared_ptr<Connection>& conn, uint64_t token
   Impl* s = conn->server;  // alive: a closed server has no open connection
   s->loop.defer([conn, token, response = std::move(response)](bool committed) {
     if (conn->closing || conn->awaiting != token) return;
-    conn->server->write_response(
-        *conn, committed ? response
-                         : error_response(500, "the change could not be made durable; nothing was acknowledged"));
+    // Two calls, not one with ?: which would copy the response, body and all.
+    if (committed) {
+      conn->server->write_response(*conn, response);
+    } else {
+      conn->server->write_response(
+          *conn, error_response(500, "the change could not be made durable; nothing was acknowledged"));
+    }
   });
 }
 
@@ -338,7 +342,8 @@ void Server::Impl::write_response(Connection& c, const Response& r) {
   if (!c.keep_alive) head += "Connection: close\r\n";
   head += "\r\n";
   c.awaiting = 0;
-  write(c, std::move(head), (c.head_request || bodyless_status) ? std::string() : r.body);
+  static const std::string kNoBody;
+  write(c, std::move(head), c.head_request || bodyless_status ? kNoBody : r.body);
   if (!c.keep_alive) {
     c.closing = true;  // closed once the write is done
     if (c.writes_pending == 0) close_connection(c);
