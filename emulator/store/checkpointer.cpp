@@ -1,6 +1,8 @@
 #include "store/checkpointer.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -78,6 +80,7 @@ int Checkpointer::checkpoint_now() {
 
 void Checkpointer::run() {
   pthread_setname_np(pthread_self(), "slipway-ckpt");  // as top -H and gdb show it
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNice);
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
     lock.unlock();

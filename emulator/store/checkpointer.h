@@ -31,6 +31,11 @@ class Checkpointer {
  public:
   // 16,384 frames: 64 MiB of 4 KiB pages, a second or two of the heaviest load.
   static constexpr int kRestartFrames = 16384;
+  // The thread's nice value. A checkpoint is background work: on a busy machine the threads that
+  // answer requests (the loop, the store's writer) should run first. Measured with batch sends
+  // paced at 50,000 messages/s on 2 vCPUs, seven runs each: p99 1.9-3.8 ms (median 2.8) at
+  // nice 10, 2.7-4.3 ms (median 3.2) at nice 0; closed-loop throughput unchanged.
+  static constexpr int kNice = 10;
 
   // Opens its own connection to `path` and starts checkpointing.
   static core::Result<std::unique_ptr<Checkpointer>> start(const std::string& path,

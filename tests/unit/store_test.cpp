@@ -7,6 +7,9 @@
 #include <future>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -334,4 +337,39 @@ TEST_CASE("writer: a batch's spent writes come back with its outcome, to be free
     CHECK(outcomes[0].writes.size() == 1);
   }
   CHECK(freed_on == std::this_thread::get_id());
+}
+
+TEST_CASE("checkpointer: its thread runs at a lower priority than the loop and the writer") {
+  TempDir dir;
+  sqlite3* w = nullptr;
+  REQUIRE(sqlite3_open(dir.db().c_str(), &w) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(w, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr) == SQLITE_OK);
+  auto cp = slipway::store::Checkpointer::start(dir.db(), std::chrono::hours(1));
+  REQUIRE(cp.ok());
+  // The thread names itself and lowers its priority as it starts: look for it in /proc.
+  auto nice_of_checkpointer = []() -> std::optional<int> {
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      if (name != "slipway-ckpt") continue;
+      std::ifstream stat(task.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      std::istringstream fields(line.substr(line.rfind(')') + 2));  // after "pid (comm) "
+      std::string field;
+      for (int i = 3; i <= 19; ++i) fields >> field;  // field 19 of stat(5): nice
+      return std::stoi(field);
+    }
+    return std::nullopt;
+  };
+  std::optional<int> nice;
+  for (int i = 0; i < 5000 && nice != slipway::store::Checkpointer::kNice; ++i) {
+    nice = nice_of_checkpointer();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(nice == slipway::store::Checkpointer::kNice);
+  CHECK(slipway::store::Checkpointer::kNice > 0);
+  cp.value().reset();
+  sqlite3_close(w);
 }
