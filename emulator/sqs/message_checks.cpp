@@ -1,8 +1,8 @@
 #include "sqs/message_checks.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
 
 #include "core/digest.h"
 #include "core/utf8.h"

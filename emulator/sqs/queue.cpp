@@ -14,6 +14,10 @@ MessageExtras& Message::extra_to_set() {
   return *extras;
 }
 
+void Message::set_extras(MessageExtras x) {
+  extras = x.empty() ? nullptr : std::make_unique<MessageExtras>(std::move(x));
+}
+
 void Message::set_md5(std::string_view hex) {
   std::copy_n(hex.begin(), std::min(hex.size(), md5_of_body.size()), md5_of_body.begin());
 }

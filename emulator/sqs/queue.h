@@ -17,9 +17,9 @@
 
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -58,7 +58,7 @@ struct QueueConfig {
 };
 
 // The fields most messages leave empty, behind one pointer in Message: a plain message then
-// takes 200 bytes of memory instead of 440, which counts at a million resident messages.
+// takes 208 bytes of memory instead of 440, which counts at a million resident messages.
 struct MessageExtras {
   MessageAttributes attributes;
   MessageAttributes system_attributes;  // AWSTraceHeader
@@ -66,6 +66,11 @@ struct MessageExtras {
   std::optional<std::string> dedup_id;
   std::string sequence_number;  // FIFO
   std::string dlq_source_arn;   // set when redriven to a dead-letter queue
+
+  bool empty() const {
+    return attributes.empty() && system_attributes.empty() && !group_id && !dedup_id &&
+           sequence_number.empty() && dlq_source_arn.empty();
+  }
 };
 
 struct Message {
@@ -86,6 +91,8 @@ struct Message {
   const MessageExtras& extra() const;
   // The extras to change, created on first use.
   MessageExtras& extra_to_set();
+  // Keeps `x`, or none when it is empty.
+  void set_extras(MessageExtras x);
   std::string_view md5_text() const { return {md5_of_body.data(), md5_of_body.size()}; }
   void set_md5(std::string_view hex);  // REQUIRES: 32 characters
 };

@@ -22,17 +22,8 @@ Message from_record(const MessageRecord& r) {
   m.receive_count = r.receive_count;
   m.visible_at_us = r.visible_at_us;
   m.received_at_us = r.received_at_us;
-  if (!r.message_attributes.empty() || !r.message_system_attributes.empty() || r.message_group_id ||
-      r.message_deduplication_id || !r.sequence_number.empty() ||
-      !r.dead_letter_queue_source_arn.empty()) {
-    MessageExtras& x = m.extra_to_set();
-    x.attributes = r.message_attributes;
-    x.system_attributes = r.message_system_attributes;
-    x.group_id = r.message_group_id;
-    x.dedup_id = r.message_deduplication_id;
-    x.sequence_number = r.sequence_number;
-    x.dlq_source_arn = r.dead_letter_queue_source_arn;
-  }
+  m.set_extras({r.message_attributes, r.message_system_attributes, r.message_group_id,
+                r.message_deduplication_id, r.sequence_number, r.dead_letter_queue_source_arn});
   if (!r.receipt_handle.empty()) {
     const auto h = decode_receipt(r.receipt_handle);
     if (h && h->seq == r.sequence && h->queue == r.queue) m.receipt_nonce = h->nonce;

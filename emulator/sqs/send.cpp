@@ -98,9 +98,10 @@ SqsResult<SendMessageResult> SqsService::Impl::send(Queue& q, const RequestConte
   result.md5_of_message_attributes = md5_of_attributes(e.message_attributes);
   result.md5_of_message_system_attributes = md5_of_attributes(e.message_system_attributes);
   std::string key;
+  std::string dedup_id;
   if (q.cfg.fifo) {
     prune_dedup(q, t);
-    const std::string dedup_id = e.message_deduplication_id.value_or(core::sha256_hex(e.message_body));
+    dedup_id = e.message_deduplication_id ? *e.message_deduplication_id : core::sha256_hex(e.message_body);
     key = dedup_key(q, *e.message_group_id, dedup_id);
     if (auto it = q.dedup.find(key); it != q.dedup.end()) {
       result.message_id = it->second.message_id;
@@ -113,19 +114,18 @@ SqsResult<SendMessageResult> SqsService::Impl::send(Queue& q, const RequestConte
   m.message_id = ids.uuid();
   m.body = e.message_body;
   m.set_md5(result.md5_of_message_body);
-  const bool traced = ctx.trace_header && !e.message_system_attributes.count("AWSTraceHeader");
-  if (q.cfg.fifo || traced || e.message_group_id || !e.message_attributes.empty() ||
-      !e.message_system_attributes.empty()) {
-    MessageExtras& x = m.extra_to_set();
-    x.attributes = e.message_attributes;
-    x.system_attributes = e.message_system_attributes;
-    if (traced) x.system_attributes["AWSTraceHeader"] = AttributeValue{"String", *ctx.trace_header, ""};
-    x.group_id = e.message_group_id;
-    if (q.cfg.fifo) {
-      x.dedup_id = e.message_deduplication_id.value_or(core::sha256_hex(e.message_body));
-      x.sequence_number = sequence_number(m.seq);
-    }
+  MessageExtras x;  // kept only if something is set (Message::set_extras)
+  x.attributes = e.message_attributes;
+  x.system_attributes = e.message_system_attributes;
+  x.group_id = e.message_group_id;
+  if (ctx.trace_header && !x.system_attributes.count("AWSTraceHeader")) {
+    x.system_attributes["AWSTraceHeader"] = AttributeValue{"String", *ctx.trace_header, ""};
   }
+  if (q.cfg.fifo) {
+    x.dedup_id = std::move(dedup_id);
+    x.sequence_number = sequence_number(m.seq);
+  }
+  m.set_extras(std::move(x));
   m.sent_ms = t / core::kUsPerMs;
   m.enqueued_at_us = t;
   m.visible_at_us = t + e.delay_seconds.value_or(q.cfg.delay_s) * core::kUsPerSecond;
