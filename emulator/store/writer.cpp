@@ -64,7 +64,9 @@ void Writer::run() {
     const bool committed = apply_(batches);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      for (WriteBatch& b : batches) finished_.push_back(BatchOutcome{b.number, committed, std::move(b.writes)});
+      for (WriteBatch& b : batches) {
+        finished_.push_back(BatchOutcome{b.number, committed, std::move(b.writes)});
+      }
       busy_ = false;
       if (wake_) wake_();
     }

@@ -292,7 +292,7 @@ TEST_CASE("sqs retention: deleting the oldest message re-arms nothing, and the n
   REQUIRE_FALSE(h.del(q, got[0].receipt_handle));
   CHECK(h.timers.size() == 1);
   CHECK(h.timers.next_due_us() == first_due);  // the sweep due for "first" stays armed
-  h.advance_s(40);                  // it fires at 60 s, early for "second": nothing goes
+  h.advance_s(40);  // it fires at 60 s, early for "second": nothing goes
   CHECK(h.attr(q, "ApproximateNumberOfMessages") == "2");
   h.advance_us(10 * kUsPerSecond - 1);
   CHECK(h.attr(q, "ApproximateNumberOfMessages") == "2");
