@@ -4,8 +4,7 @@
 // change it makes to a queue, message or deduplication entry is mirrored at once by a call on
 // Persistence (write-through), which becomes part of the pass's store transaction. The pass's
 // replies are released only once that transaction has committed, so anything acknowledged is on
-// disk. At start the daemon loads an
-// SqsSnapshot and hands it to SqsService::restore().
+// disk. At start the daemon loads an SqsSnapshot and hands it to SqsService::restore().
 //
 // The store adapter (store/sqs_store.h) implements Persistence with SQLite; tests use an
 // in-memory fake. Records carry exactly what restore() needs to rebuild the service.

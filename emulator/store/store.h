@@ -91,13 +91,14 @@ class Store {
   void wait_idle();
   // Runs statements with no results.
   core::Status exec(const std::string& sql);
-  // The raw connection, for modules' prepared statements. Loop thread only.
+  // The raw connection, for modules' prepared statements: prepared and used for loading on the
+  // thread that opened the store; stepped by writes, on the writer thread while the daemon runs.
   sqlite3* handle() const { return db_; }
 
  private:
   explicit Store(sqlite3* db) : db_(db) {}
-  // Runs one of the transaction statements below, prepared on first use: a pass's BEGIN and
-  // COMMIT would otherwise be parsed again on every loop iteration.
+  // Runs one of the transaction statements below, prepared on first use: BEGIN and COMMIT would
+  // otherwise be parsed again for every transaction.
   core::Status step(sqlite3_stmt*& stmt, const char* sql);
   // The transaction itself, for direct transactions and the writer thread alike.
   core::Status begin_transaction();
