@@ -6,14 +6,27 @@
 // connection turns auto-checkpointing off, and this thread, with a connection of its own, runs a
 // PASSIVE checkpoint (never blocks the writer) every `interval`.
 //
+// The thread runs at SCHED_IDLE: it gets a CPU only when no other thread wants one, and any
+// thread that wakes takes the CPU from it at once. A checkpoint is mostly kernel work (reading WAL
+// pages, writing database pages, the fsyncs' writeback), in bursts of several milliseconds every
+// interval; at nice 10 a burst still kept the store's writer waiting for a CPU for 2-5 ms. At
+// SCHED_IDLE, on 2 vCPUs: batch sends paced at 50,000 messages/s had their p99 fall by a fifth,
+// and closed-loop batch sends ran 18-21% faster, with the WAL still bounded (docs/benchmarks.md).
+//
 // The writer restarts the WAL (writes from its start again) only when it begins a transaction at
 // a moment every frame is checkpointed. A writer that never pauses never finds one: under
 // sustained batch sends the WAL grew 45 MB/s, to 1 GB in 30 s, and every page lookup slowed with
 // it (70,000 -> 40,000 messages/s). So once a checkpoint finds more than `restart_frames` frames
-// in the WAL, a RESTART checkpoint follows it: it copies the few frames the passive one left, and
-// holds off the writer for that copy and one sync, after which the writer starts the WAL over.
+// in the WAL, it asks the writer for a restart, and the writer, between two transactions, runs a
+// RESTART checkpoint on its own connection (restart_wal()): that copies the few frames the
+// passive checkpoints left, syncs, and starts the WAL over. The writer runs it, not this thread,
+// because a RESTART holds every writer off until it ends: run here, at SCHED_IDLE, it kept the
+// writer waiting up to 80 ms while the loop had the CPUs. Should this thread fall far behind (a
+// machine busy with other work), the writer restarts the WAL anyway once it holds 4 times
+// `restart_frames`, copying every frame itself.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -31,10 +44,9 @@ class Checkpointer {
  public:
   // 16,384 frames: 64 MiB of 4 KiB pages, a second or two of the heaviest load.
   static constexpr int kRestartFrames = 16384;
-  // The thread's nice value. A checkpoint is background work: on a busy machine the threads that
-  // answer requests (the loop, the store's writer) should run first. Measured with batch sends
-  // paced at 50,000 messages/s on 2 vCPUs, seven runs each: p99 1.9-3.8 ms (median 2.8) at
-  // nice 10, 2.7-4.3 ms (median 3.2) at nice 0; closed-loop throughput unchanged.
+  // Past this many times `restart_frames`, the writer restarts the WAL without being asked.
+  static constexpr int kForceRestartFactor = 4;
+  // The thread's nice value where SCHED_IDLE is refused.
   static constexpr int kNice = 10;
 
   // Opens its own connection to `path` and starts checkpointing.
@@ -45,7 +57,7 @@ class Checkpointer {
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
-  // Checkpoints run so far, and how many of them restarted the WAL (for tests).
+  // Checkpoints run so far, and how many times the writer restarted the WAL (for tests).
   int checkpoints() const;
   int restarts() const;
 
@@ -53,9 +65,21 @@ class Checkpointer {
   // For tests, with an interval long enough that the thread never runs one at the same time.
   int checkpoint_now();
 
+  // Writer thread, between transactions: whether to call restart_wal(), given the frames the
+  // WAL holds after the last commit (sqlite3_wal_hook).
+  bool restart_due(int wal_frames) const;
+  // Writer thread, between transactions, with the writer's connection `db`: copies what the WAL
+  // holds that is not yet in the database, and has the next transaction write the WAL from its
+  // start again; it syncs the WAL and the database as synchronous=NORMAL does, whatever `db` runs
+  // with. False when a checkpoint on this thread held the WAL at that moment (the next call tries
+  // again).
+  bool restart_wal(sqlite3* db);
+
  private:
   Checkpointer(sqlite3* db, std::chrono::milliseconds interval, int restart_frames);
   void run();
+  // fdatasync()s the database file; an SQLite result code.
+  int sync_database();
 
   sqlite3* db_;
   const std::chrono::milliseconds interval_;
@@ -65,6 +89,7 @@ class Checkpointer {
   bool stop_ = false;
   int checkpoints_ = 0;
   int restarts_ = 0;
+  std::atomic<bool> restart_asked_{false};
   std::thread thread_;
 };
 

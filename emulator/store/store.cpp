@@ -19,7 +19,8 @@ core::Error sqlite_error(sqlite3* db, const std::string& what) {
 }  // namespace
 
 core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability durability,
-                                                 const std::vector<Migration>& migrations) {
+                                                 const std::vector<Migration>& migrations,
+                                                 int restart_frames) {
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -41,12 +42,14 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
                               // ReceiveMessage(10) + DeleteMessageBatch from 40-45k to
                               // 50-62k messages/s, and left batch sends as they were.
                               " PRAGMA cache_size=-8192;"
-                              // Checkpoints run on the Checkpointer's thread, not in commits.
+                              // Checkpoints run on the Checkpointer's thread, not in commits
+                              // (checkpointer.h).
                               " PRAGMA wal_autocheckpoint=0;";
   if (auto s = store->exec(pragmas); !s) return s.error();
-  // While the checkpointer restarts the WAL (checkpointer.h) a write waits for it. SQLite's own
-  // busy timeout sleeps in growing steps, up to 100 ms each, so it can oversleep a short wait by
-  // tens of milliseconds; this handler looks again every 200 µs, for up to a second as before.
+  // This connection is the database's only writer, and the checkpointer's passive checkpoints
+  // never hold it off, so a lock should never be busy. Should one be, this handler looks again
+  // every 200 µs, for up to a second: SQLite's own busy timeout sleeps in growing steps, up to
+  // 100 ms each, and can oversleep a short wait by tens of milliseconds.
   sqlite3_busy_handler(
       db,
       [](void*, int attempt) -> int {
@@ -55,13 +58,22 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durabi
         return 1;
       },
       nullptr);
+  // After every commit SQLite reports how many frames the WAL holds (maintain() reads it).
+  sqlite3_wal_hook(
+      db,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<Store*>(self)->wal_frames_ = frames;
+        return SQLITE_OK;
+      },
+      store.get());
   if (auto s = store->migrate(migrations); !s) return s.error();
-  auto checkpointer = Checkpointer::start(path, kCheckpointInterval);
+  auto checkpointer = Checkpointer::start(path, kCheckpointInterval, restart_frames);
   if (!checkpointer) return checkpointer.error();
   store->checkpointer_ = std::move(checkpointer).value();
   Store* self = store.get();
-  store->writer_ =
-      std::make_unique<Writer>([self](std::vector<WriteBatch>& b) { return self->apply_batches(b); });
+  store->writer_ = std::make_unique<Writer>(
+      [self](std::vector<WriteBatch>& b) { return self->apply_batches(b); },
+      [self] { self->maintain(); });
   return store;
 }
 
@@ -171,6 +183,10 @@ bool Store::apply_batches(std::vector<WriteBatch>& batches) {
     return false;
   }
   return true;
+}
+
+void Store::maintain() {
+  if (checkpointer_->restart_due(wal_frames_)) checkpointer_->restart_wal(db_);
 }
 
 core::Result<int> Store::read_version() const {

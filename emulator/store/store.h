@@ -53,8 +53,10 @@ enum class Durability {
 class Store {
  public:
   // Opens (creating if needed) the database at `path` and applies pending `migrations`.
+  // `restart_frames`: the WAL size that has it restarted (checkpointer.h); tests lower it.
   static core::Result<std::unique_ptr<Store>> open(const std::string& path, Durability durability,
-                                                   const std::vector<Migration>& migrations);
+                                                   const std::vector<Migration>& migrations,
+                                                   int restart_frames = Checkpointer::kRestartFrames);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -105,6 +107,9 @@ class Store {
   core::Status commit_transaction();
   // Writer thread: one transaction over `batches`; false (logged) when it did not commit.
   bool apply_batches(std::vector<WriteBatch>& batches);
+  // Writer thread, between transactions: restarts the WAL when the checkpointer asks for it
+  // (checkpointer.h).
+  void maintain();
   core::Status migrate(const std::vector<Migration>& migrations);
   core::Status apply(const Migration& m);
   core::Result<int> read_version() const;
@@ -120,6 +125,7 @@ class Store {
   // Room for a pass's writes, reserved at its first (a batch of 10 sends records 10).
   static constexpr size_t kUsualPassWrites = 16;
   std::vector<int> applied_now_;
+  int wal_frames_ = 0;  // after the last commit; the writer thread's while it runs
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Writer> writer_;  // started at open(); stopped first at close
 };

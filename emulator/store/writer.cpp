@@ -6,8 +6,8 @@
 
 namespace slipway::store {
 
-Writer::Writer(Apply apply, size_t max_queued_writes)
-    : apply_(std::move(apply)), max_queued_writes_(max_queued_writes) {
+Writer::Writer(Apply apply, Maintain maintain, size_t max_queued_writes)
+    : apply_(std::move(apply)), maintain_(std::move(maintain)), max_queued_writes_(max_queued_writes) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -67,8 +67,12 @@ void Writer::run() {
       for (WriteBatch& b : batches) {
         finished_.push_back(BatchOutcome{b.number, committed, std::move(b.writes)});
       }
-      busy_ = false;
       if (wake_) wake_();
+    }
+    if (maintain_) maintain_();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      busy_ = false;
     }
     progress_.notify_all();
   }

@@ -49,10 +49,13 @@ class Writer {
  public:
   // Runs `batches` (in order) in one transaction; returns whether it committed. Writer thread.
   using Apply = std::function<bool(std::vector<WriteBatch>& batches)>;
+  // Runs after each transaction, once its outcome is published and the loop woken: upkeep
+  // that must not hold replies up, such as restarting the WAL (Store). Writer thread.
+  using Maintain = std::function<void()>;
 
   static constexpr size_t kMaxQueuedWrites = 65536;
 
-  explicit Writer(Apply apply, size_t max_queued_writes = kMaxQueuedWrites);
+  explicit Writer(Apply apply, Maintain maintain = {}, size_t max_queued_writes = kMaxQueuedWrites);
   // Finishes every submitted batch, then stops the thread.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -65,20 +68,21 @@ class Writer {
   // `wake` runs on the writer thread after each transaction; the loop wakes itself with it and
   // then calls take_finished(). Empty: nobody is told.
   void on_finished(std::function<void()> wake);
-  // Blocks until every submitted batch has finished.
+  // Blocks until every submitted batch has finished, and the upkeep after it.
   void wait_idle();
 
  private:
   void run();
 
   Apply apply_;
+  Maintain maintain_;
   const size_t max_queued_writes_;
   std::mutex mu_;
   std::condition_variable work_;      // the thread waits here for a batch, or stop
   std::condition_variable progress_;  // submit() and wait_idle() wait here
   std::deque<WriteBatch> queued_;     // guarded by mu_
   size_t queued_writes_ = 0;          // guarded by mu_
-  bool busy_ = false;                 // guarded by mu_: a transaction is running
+  bool busy_ = false;                 // guarded by mu_: a transaction or its upkeep is running
   bool stop_ = false;                 // guarded by mu_
   uint64_t next_number_ = 1;          // guarded by mu_
   std::vector<BatchOutcome> finished_;  // guarded by mu_

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <sched.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -155,80 +156,162 @@ TEST_CASE("store: a rolled-back transaction leaves nothing, a committed one stay
   CHECK_FALSE(s.commit().ok());  // nothing open
 }
 
-TEST_CASE("checkpointer: past the threshold a checkpoint restarts the WAL, below it not") {
+namespace {
+
+// A writer connection as the store opens its own: WAL, no syncs, no automatic checkpoints; and
+// a hook that keeps the WAL's frame count after each commit, as the store's does.
+struct TestWriter {
+  sqlite3* db = nullptr;
+  int wal_frames = 0;
+  explicit TestWriter(const std::string& path) {
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    REQUIRE(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=0;"
+                             "CREATE TABLE t (x BLOB)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_wal_hook(
+        db,
+        [](void* self, sqlite3*, const char*, int frames) {
+          static_cast<TestWriter*>(self)->wal_frames = frames;
+          return SQLITE_OK;
+        },
+        this);
+  }
+  ~TestWriter() { sqlite3_close(db); }
+  // 3,000-byte rows: a page each, so a few frames per commit.
+  bool commit(int times, int rows = 2) {
+    std::string sql = "BEGIN;";
+    for (int r = 0; r < rows; ++r) sql += "INSERT INTO t VALUES (randomblob(3000));";
+    sql += "COMMIT";
+    for (int i = 0; i < times; ++i) {
+      if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return false;
+      }
+    }
+    return true;
+  }
+  int query_int(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+    const int v = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("checkpointer: past the threshold a checkpoint asks the writer to restart the WAL") {
   // The writer restarts the WAL by itself only when it begins at a moment everything is
   // checkpointed; one that commits back to back rarely finds such a moment, so past
-  // `restart_frames` the checkpointer forces a RESTART. Driven from one thread (the interval is
-  // long enough never to fire), so the frame counts are exact.
+  // `restart_frames` the checkpointer asks it for a RESTART between two transactions. Driven
+  // from one thread (the interval is long enough never to fire), so the frame counts are exact.
   TempDir dir;
-  sqlite3* w = nullptr;
-  REQUIRE(sqlite3_open(dir.db().c_str(), &w) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=0;"
-                          "CREATE TABLE t (x BLOB)", nullptr, nullptr, nullptr) == SQLITE_OK);
+  TestWriter w(dir.db());
   auto cp = slipway::store::Checkpointer::start(dir.db(), std::chrono::hours(1), 64);
   REQUIRE(cp.ok());
-  auto commit = [&](int times) {
-    for (int i = 0; i < times; ++i) {
-      REQUIRE(sqlite3_exec(w, "BEGIN; INSERT INTO t VALUES (randomblob(3000));"
-                              "INSERT INTO t VALUES (randomblob(3000)); COMMIT",
-                           nullptr, nullptr, nullptr) == SQLITE_OK);
-    }
-  };
-  commit(5);  // 3,000-byte rows: a page each, so a few frames per commit
-  const int few = cp.value()->checkpoint_now();
+  slipway::store::Checkpointer& c = *cp.value();
+  REQUIRE(w.commit(5));
+  const int few = c.checkpoint_now();
   CHECK(few > 0);
   CHECK(few <= 64);
-  CHECK(cp.value()->restarts() == 0);
-  commit(40);
-  CHECK(cp.value()->checkpoint_now() > 64);
-  CHECK(cp.value()->restarts() == 1);
-  commit(1);  // written from the start of the WAL again: only its own frames are there
-  CHECK(cp.value()->checkpoint_now() < few);
-  CHECK(cp.value()->restarts() == 1);
-  cp.value().reset();
-  sqlite3_close(w);
+  CHECK(w.wal_frames == few);
+  CHECK_FALSE(c.restart_due(w.wal_frames));  // below the threshold: not asked
+  REQUIRE(w.commit(40));
+  CHECK(c.checkpoint_now() > 64);
+  CHECK(c.restart_due(w.wal_frames));
+  CHECK(c.restarts() == 0);  // asked, not done: the RESTART is the writer's
+  CHECK(c.restart_wal(w.db));
+  CHECK(c.restarts() == 1);
+  CHECK_FALSE(c.restart_due(w.wal_frames));
+  CHECK(w.query_int("PRAGMA synchronous") == 0);  // the writer's setting is back as it was
+  REQUIRE(w.commit(1));  // written from the start of the WAL again: only its own frames are there
+  CHECK(w.wal_frames < few);
+  CHECK(c.checkpoint_now() == w.wal_frames);
+  CHECK(w.query_int("SELECT COUNT(*) FROM t") == 2 * (5 + 40 + 1));
+}
+
+TEST_CASE("checkpointer: the writer restarts a WAL the checkpoints have fallen far behind on") {
+  // A checkpointer kept off the CPU (its thread runs at SCHED_IDLE) never asks; past
+  // kForceRestartFactor times the threshold the writer restarts the WAL anyway.
+  TempDir dir;
+  TestWriter w(dir.db());
+  auto cp = slipway::store::Checkpointer::start(dir.db(), std::chrono::hours(1), 64);
+  REQUIRE(cp.ok());
+  slipway::store::Checkpointer& c = *cp.value();
+  const int limit = slipway::store::Checkpointer::kForceRestartFactor * 64;
+  while (w.wal_frames <= limit) {
+    CHECK_FALSE(c.restart_due(w.wal_frames));
+    REQUIRE(w.commit(1));
+  }
+  CHECK(c.restart_due(w.wal_frames));
+  CHECK(c.checkpoints() == 0);
+  CHECK(c.restart_wal(w.db));  // copies every frame itself
+  REQUIRE(w.commit(1));
+  CHECK(w.wal_frames < 10);
+  CHECK(c.checkpoint_now() == w.wal_frames);  // the WAL holds the last commit alone
+  CHECK(w.query_int("SELECT COUNT(*) FROM t") > limit / 2);
 }
 
 TEST_CASE("checkpointer: checkpoints beside a writer that never pauses lose and fail nothing") {
-  // The RESTART holds the writer off for a moment; its commits must wait (busy timeout), not
-  // fail. How far the WAL grows in between depends on how the threads interleave, so only the
-  // outcome is checked here; the test above checks the threshold.
+  // The writer commits back to back and restarts the WAL whenever it is due, while this thread
+  // checkpoints as fast as it can; a restart that meets a running checkpoint is put off, not
+  // failed. How far the WAL grows in between depends on how the threads interleave, so only the
+  // outcome is checked here; the tests above check the thresholds.
   TempDir dir;
-  sqlite3* w = nullptr;
-  REQUIRE(sqlite3_open(dir.db().c_str(), &w) == SQLITE_OK);
-  sqlite3_busy_timeout(w, 5000);
-  REQUIRE(sqlite3_exec(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=0;"
-                          "CREATE TABLE t (x BLOB)", nullptr, nullptr, nullptr) == SQLITE_OK);
+  TestWriter w(dir.db());
   constexpr int kRestartFrames = 64;
   auto cp = slipway::store::Checkpointer::start(dir.db(), std::chrono::hours(1), kRestartFrames);
   REQUIRE(cp.ok());
+  slipway::store::Checkpointer& c = *cp.value();
   constexpr int kCommits = 300;
-  constexpr int kRowsPerCommit = 4;  // 3,000-byte rows: a page each
+  constexpr int kRowsPerCommit = 4;
   std::atomic<bool> done{false};
   std::atomic<int> failures{0};
   std::thread writer([&] {
     for (int i = 0; i < kCommits; ++i) {
-      const char* sql = "BEGIN; INSERT INTO t VALUES (randomblob(3000)); INSERT INTO t VALUES (randomblob(3000));"
-                        "INSERT INTO t VALUES (randomblob(3000)); INSERT INTO t VALUES (randomblob(3000)); COMMIT";
-      if (sqlite3_exec(w, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-        ++failures;
-        sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
-      }
+      if (!w.commit(1, kRowsPerCommit)) ++failures;
+      if (c.restart_due(w.wal_frames)) c.restart_wal(w.db);
     }
     done = true;
   });
   do {
-    cp.value()->checkpoint_now();  // passive, or past 64 frames a RESTART as well
+    c.checkpoint_now();
   } while (!done);
   writer.join();
   CHECK(failures == 0);
-  sqlite3_stmt* count = nullptr;
-  REQUIRE(sqlite3_prepare_v2(w, "SELECT COUNT(*) FROM t", -1, &count, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(count) == SQLITE_ROW);
-  CHECK(sqlite3_column_int(count, 0) == kCommits * kRowsPerCommit);
-  sqlite3_finalize(count);
-  cp.value().reset();
-  sqlite3_close(w);
+  CHECK(c.restarts() > 0);  // 1,200 frames: asked for, or forced past 256
+  CHECK(w.query_int("SELECT COUNT(*) FROM t") == kCommits * kRowsPerCommit);
+}
+
+TEST_CASE("store: its writer keeps the WAL bounded, restarting it between transactions") {
+  // 300 transactions of two 3,000-byte rows write some 900 frames. Past 64 frames the
+  // checkpointer asks for a restart, and past 256 the writer restarts the WAL anyway, so the file
+  // never holds more than a few hundred frames (4 KiB pages plus a 24-byte header each).
+  TempDir dir;
+  constexpr int kRestartFrames = 64;
+  auto opened = Store::open(dir.db(), Durability::kNormal, kTwo, kRestartFrames);
+  REQUIRE(opened.ok());
+  Store& s = *opened.value();
+  constexpr int kTransactions = 300;
+  for (int i = 0; i < kTransactions; ++i) {
+    for (int row = 0; row < 2; ++row) {
+      s.write([&s] {
+        if (!s.exec("INSERT INTO things(name) VALUES (hex(randomblob(1500)))").ok()) s.fail_transaction("insert");
+      });
+    }
+    s.submit();
+    s.wait_idle();  // one transaction each
+  }
+  const auto outcomes = s.take_finished();
+  CHECK(outcomes.size() == kTransactions);
+  CHECK(std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.committed; }));
+  CHECK(count_rows(s, "things") == 2 * kTransactions);
+  const auto wal_bytes = fs::file_size(dir.db() + "-wal");
+  constexpr int kMostFrames = slipway::store::Checkpointer::kForceRestartFactor * kRestartFrames + 8;
+  CHECK(wal_bytes <= static_cast<std::uintmax_t>(kMostFrames) * (4096 + 24) + 32);
+  CHECK(wal_bytes > 0);
 }
 
 TEST_CASE("store: submitted batches commit on the writer thread, in order, each with its outcome") {
@@ -312,6 +395,30 @@ TEST_CASE("writer: batches queued while it commits share the next transaction, i
   CHECK(outcomes[2].number == 3);
 }
 
+TEST_CASE("writer: upkeep runs after each transaction, once its outcome is out; wait_idle waits for it") {
+  std::atomic<int> wakes{0};
+  std::vector<int> wakes_seen_by_upkeep;  // writer thread, read after wait_idle
+  slipway::store::Writer writer(
+      [](std::vector<slipway::store::WriteBatch>& batches) {
+        for (auto& b : batches)
+          for (auto& w : b.writes) w();
+        return true;
+      },
+      [&] { wakes_seen_by_upkeep.push_back(wakes.load()); });
+  writer.on_finished([&] { ++wakes; });
+  int ran = 0;
+  writer.submit({[&] { ++ran; }});
+  writer.wait_idle();
+  CHECK(wakes_seen_by_upkeep == std::vector<int>{1});  // the loop was woken before the upkeep
+  writer.submit({[&] { ++ran; }});
+  writer.submit({[&] { ++ran; }});
+  writer.wait_idle();
+  CHECK(ran == 3);
+  CHECK(writer.take_finished().size() == 3);
+  CHECK(wakes_seen_by_upkeep.size() == static_cast<size_t>(wakes.load()));  // one per transaction
+  CHECK(wakes_seen_by_upkeep.back() == wakes.load());
+}
+
 TEST_CASE("writer: a batch's spent writes come back with its outcome, to be freed by the taker") {
   slipway::store::Writer writer([](std::vector<slipway::store::WriteBatch>& batches) {
     for (auto& b : batches)
@@ -339,15 +446,15 @@ TEST_CASE("writer: a batch's spent writes come back with its outcome, to be free
   CHECK(freed_on == std::this_thread::get_id());
 }
 
-TEST_CASE("checkpointer: its thread runs at a lower priority than the loop and the writer") {
+TEST_CASE("checkpointer: its thread runs at SCHED_IDLE, below the loop and the writer") {
   TempDir dir;
   sqlite3* w = nullptr;
   REQUIRE(sqlite3_open(dir.db().c_str(), &w) == SQLITE_OK);
   REQUIRE(sqlite3_exec(w, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr) == SQLITE_OK);
   auto cp = slipway::store::Checkpointer::start(dir.db(), std::chrono::hours(1));
   REQUIRE(cp.ok());
-  // The thread names itself and lowers its priority as it starts: look for it in /proc.
-  auto nice_of_checkpointer = []() -> std::optional<int> {
+  // The thread names itself and sets its policy as it starts: look for it in /proc.
+  auto policy_of_checkpointer = []() -> std::optional<int> {
     for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
       std::ifstream comm(task.path() / "comm");
       std::string name;
@@ -358,18 +465,17 @@ TEST_CASE("checkpointer: its thread runs at a lower priority than the loop and t
       std::getline(stat, line);
       std::istringstream fields(line.substr(line.rfind(')') + 2));  // after "pid (comm) "
       std::string field;
-      for (int i = 3; i <= 19; ++i) fields >> field;  // field 19 of stat(5): nice
+      for (int i = 3; i <= 41; ++i) fields >> field;  // field 41 of stat(5): policy
       return std::stoi(field);
     }
     return std::nullopt;
   };
-  std::optional<int> nice;
-  for (int i = 0; i < 5000 && nice != slipway::store::Checkpointer::kNice; ++i) {
-    nice = nice_of_checkpointer();
+  std::optional<int> policy;
+  for (int i = 0; i < 5000 && policy != SCHED_IDLE; ++i) {
+    policy = policy_of_checkpointer();
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  CHECK(nice == slipway::store::Checkpointer::kNice);
-  CHECK(slipway::store::Checkpointer::kNice > 0);
+  CHECK(policy == SCHED_IDLE);
   cp.value().reset();
   sqlite3_close(w);
 }
