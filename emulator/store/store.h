@@ -38,9 +38,10 @@ struct Migration {
 // Every migration this build knows, oldest first.
 const std::vector<Migration>& all_migrations();
 
-// What a commit survives. In both modes only the Checkpointer writes the database file, and it
-// syncs the WAL before copying frames in and the database after, so the file is never left
-// holding pages whose WAL frames were not on disk.
+// What a commit survives. In both modes only checkpoints write the database file (the
+// Checkpointer's, and the writer's restarts of the WAL, checkpointer.h), and each syncs the WAL
+// before copying frames in, so the file never holds pages whose WAL frames were not on disk; the
+// database itself is synced before the WAL is written over from its start.
 enum class Durability {
   // Commits are written to the WAL (the OS page cache) with no sync (the store's connection runs
   // synchronous=OFF): a commit survives kill -9 of the daemon. A power loss can lose the last
