@@ -9,9 +9,9 @@
 // The thread runs at SCHED_IDLE: it gets a CPU only when no other thread wants one, and any
 // thread that wakes takes the CPU from it at once. A checkpoint is mostly kernel work (reading WAL
 // pages, writing database pages, the fsyncs' writeback), in bursts of several milliseconds every
-// interval; at nice 10 a burst still kept the store's writer waiting for a CPU for 2-5 ms. At
-// SCHED_IDLE, on 2 vCPUs: batch sends paced at 50,000 messages/s had their p99 fall by a fifth,
-// and closed-loop batch sends ran 18-21% faster, with the WAL still bounded (docs/benchmarks.md).
+// interval; at nice 10 a burst still kept the store's writer waiting for a CPU for 2-5 ms
+// (perf sched). The p99 of batch sends paced at 50,000 messages/s on 2 vCPUs fell from 2.5-2.6
+// ms to 1.7-1.9 ms in runs the host left alone (docs/benchmarks.md).
 //
 // The writer restarts the WAL (writes from its start again) only when it begins a transaction at
 // a moment every frame is checkpointed. A writer that never pauses never finds one: under
@@ -21,7 +21,7 @@
 // RESTART checkpoint on its own connection (restart_wal()): that copies the few frames the
 // passive checkpoints left, syncs, and starts the WAL over. The writer runs it, not this thread,
 // because a RESTART holds every writer off until it ends: run here, at SCHED_IDLE, it kept the
-// writer waiting up to 80 ms while the loop had the CPUs. Should this thread fall far behind (a
+// writer waiting while the loop had the CPUs (requests of up to 79 ms). Should this thread fall far behind (a
 // machine busy with other work), the writer restarts the WAL anyway once it holds 4 times
 // `restart_frames`, copying every frame itself.
 #pragma once
