@@ -46,11 +46,7 @@ struct TempDb {
   int committed_rows() const {
     sqlite3* other = nullptr;
     REQUIRE(sqlite3_open((dir / "db").string().c_str(), &other) == SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    REQUIRE(sqlite3_prepare_v2(other, "SELECT COUNT(*) FROM t", -1, &stmt, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-    int n = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
+    const int n = slipway::testing::query_int(other, "SELECT COUNT(*) FROM t");
     sqlite3_close(other);
     return n;
   }

@@ -23,14 +23,18 @@ struct TempDir {
   std::string db() const { return (path / "slipway.db").string(); }
 };
 
-inline int count_rows(store::Store& s, const std::string& table) {
+// The first column of the first row of `sql`, as an integer.
+inline int query_int(sqlite3* db, const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
-  const std::string sql = "SELECT COUNT(*) FROM " + table;
-  REQUIRE(sqlite3_prepare_v2(s.handle(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
   const int n = sqlite3_column_int(stmt, 0);
   sqlite3_finalize(stmt);
   return n;
+}
+
+inline int count_rows(store::Store& s, const std::string& table) {
+  return query_int(s.handle(), "SELECT COUNT(*) FROM " + table);
 }
 
 }  // namespace slipway::testing

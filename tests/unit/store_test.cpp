@@ -26,6 +26,7 @@ using slipway::store::Migration;
 using slipway::store::Store;
 
 using slipway::testing::count_rows;
+using slipway::testing::query_int;
 using slipway::testing::TempDir;
 
 namespace {
@@ -97,28 +98,17 @@ TEST_CASE("store: the shipped migrations apply cleanly and use WAL") {
   sqlite3_finalize(stmt);
 }
 
-namespace {
-int synchronous_level(Store& s) {
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(s.handle(), "PRAGMA synchronous", -1, &stmt, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-  const int level = sqlite3_column_int(stmt, 0);
-  sqlite3_finalize(stmt);
-  return level;
-}
-}  // namespace
-
 TEST_CASE("store: the loop's connection syncs per commit only under kFull") {
   // kNormal leaves every sync to the checkpointer's connection (store.h, Durability): a sync on
   // the loop's connection would stall the loop behind the checkpoint's.
   TempDir normal_dir;
   auto normal = Store::open(normal_dir.db(), Durability::kNormal, kTwo);
   REQUIRE(normal.ok());
-  CHECK(synchronous_level(*normal.value()) == 0);  // OFF
+  CHECK(query_int(normal.value()->handle(), "PRAGMA synchronous") == 0);  // OFF
   TempDir full_dir;
   auto full = Store::open(full_dir.db(), Durability::kFull, kTwo);
   REQUIRE(full.ok());
-  CHECK(synchronous_level(*full.value()) == 2);  // FULL
+  CHECK(query_int(full.value()->handle(), "PRAGMA synchronous") == 2);  // FULL
 }
 
 TEST_CASE("store: closing checkpoints everything into the database and removes the WAL") {
@@ -190,14 +180,6 @@ struct TestWriter {
     }
     return true;
   }
-  int query_int(const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-    const int v = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
-    return v;
-  }
 };
 
 }  // namespace
@@ -225,11 +207,11 @@ TEST_CASE("checkpointer: past the threshold a checkpoint asks the writer to rest
   CHECK(c.restart_wal(w.db));
   CHECK(c.restarts() == 1);
   CHECK_FALSE(c.restart_due(w.wal_frames));
-  CHECK(w.query_int("PRAGMA synchronous") == 0);  // the writer's setting is back as it was
+  CHECK(query_int(w.db, "PRAGMA synchronous") == 0);  // the writer's setting is back as it was
   REQUIRE(w.commit(1));  // written from the start of the WAL again: only its own frames are there
   CHECK(w.wal_frames < few);
   CHECK(c.checkpoint_now() == w.wal_frames);
-  CHECK(w.query_int("SELECT COUNT(*) FROM t") == 2 * (5 + 40 + 1));
+  CHECK(query_int(w.db, "SELECT COUNT(*) FROM t") == 2 * (5 + 40 + 1));
 }
 
 TEST_CASE("checkpointer: the writer restarts a WAL the checkpoints have fallen far behind on") {
@@ -251,7 +233,7 @@ TEST_CASE("checkpointer: the writer restarts a WAL the checkpoints have fallen f
   REQUIRE(w.commit(1));
   CHECK(w.wal_frames < 10);
   CHECK(c.checkpoint_now() == w.wal_frames);  // the WAL holds the last commit alone
-  CHECK(w.query_int("SELECT COUNT(*) FROM t") > limit / 2);
+  CHECK(query_int(w.db, "SELECT COUNT(*) FROM t") > limit / 2);
 }
 
 TEST_CASE("checkpointer: checkpoints beside a writer that never pauses lose and fail nothing") {
@@ -282,7 +264,7 @@ TEST_CASE("checkpointer: checkpoints beside a writer that never pauses lose and 
   writer.join();
   CHECK(failures == 0);
   CHECK(c.restarts() > 0);  // 1,200 frames: asked for, or forced past 256
-  CHECK(w.query_int("SELECT COUNT(*) FROM t") == kCommits * kRowsPerCommit);
+  CHECK(query_int(w.db, "SELECT COUNT(*) FROM t") == kCommits * kRowsPerCommit);
 }
 
 TEST_CASE("store: its writer keeps the WAL bounded, restarting it between transactions") {
