@@ -98,9 +98,9 @@ TEST_CASE("store: the shipped migrations apply cleanly and use WAL") {
   sqlite3_finalize(stmt);
 }
 
-TEST_CASE("store: the loop's connection syncs per commit only under kFull") {
-  // kNormal leaves every sync to the checkpointer's connection (store.h, Durability): a sync on
-  // the loop's connection would stall the loop behind the checkpoint's.
+TEST_CASE("store: the store's connection syncs per commit only under kFull") {
+  // kNormal leaves every sync to checkpoints (store.h, Durability): a sync per commit would
+  // stall the writer, and every reply waiting for it, behind the checkpoint's syncs.
   TempDir normal_dir;
   auto normal = Store::open(normal_dir.db(), Durability::kNormal, kTwo);
   REQUIRE(normal.ok());
