@@ -104,8 +104,8 @@ std::string platform_error_json(std::string_view type, std::string_view request_
   return error_json(type, "RequestId: " + std::string(request_id) + " Error: " + std::string(message));
 }
 
-std::string timeout_message(core::TimeUs elapsed_us) {
-  return "Task timed out after " + format_seconds(elapsed_us) + " seconds";
+std::string timeout_message(core::TimeUs timeout_us) {
+  return "Task timed out after " + format_seconds(timeout_us) + " seconds";
 }
 
 std::string response_too_large_json(int64_t limit_bytes) {

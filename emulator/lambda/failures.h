@@ -48,7 +48,8 @@ std::string error_json(std::string_view type, std::string_view message);
 // An error Lambda itself detected: the message reads "RequestId: <id> Error: <message>".
 std::string platform_error_json(std::string_view type, std::string_view request_id,
                                 std::string_view message);
-std::string timeout_message(core::TimeUs elapsed_us);  // "Task timed out after 3.00 seconds"
+// "Task timed out after 3.00 seconds", for a function whose timeout is `timeout_us`.
+std::string timeout_message(core::TimeUs timeout_us);
 std::string response_too_large_json(int64_t limit_bytes);
 
 // The error type a runtime reported on /error or /init/error: the body's "errorType" when the

@@ -134,9 +134,12 @@ void LambdaService::Impl::on_invoke_deadline(EnvId id) {
 
 // Logs the timeout and ends `inv` with Sandbox.Timedout. The caller resets the environment.
 void LambdaService::Impl::timed_out(Environment& env, Invocation& inv) {
-  const core::TimeUs elapsed = now() - inv.phase_start_us;
-  log(env, timeout_line(now(), inv.request_id, elapsed), &inv);
-  finish(&env, inv, Ending{false, platform_error_json(kTimedOut, inv.request_id, timeout_message(elapsed)),
+  // The message names the function's timeout ("after 3.00 seconds"), as Lambda's does, not the
+  // time measured: a timer that fires a few milliseconds late on a busy machine must not change
+  // it. The REPORT line's Duration is the time measured.
+  const core::TimeUs timeout = static_cast<core::TimeUs>(env.config->timeout_s) * core::kUsPerSecond;
+  log(env, timeout_line(now(), inv.request_id, timeout), &inv);
+  finish(&env, inv, Ending{false, platform_error_json(kTimedOut, inv.request_id, timeout_message(timeout)),
                            "timeout", "", kTimedOut});
 }
 

@@ -109,9 +109,9 @@ std::string init_report_line(core::TimeUs init_duration_us, InitPhase phase, std
   return out;
 }
 
-std::string timeout_line(core::TimeUs at, std::string_view request_id, core::TimeUs elapsed_us) {
+std::string timeout_line(core::TimeUs at, std::string_view request_id, core::TimeUs timeout_us) {
   return iso8601_ms(at) + " " + std::string(request_id) + " Task timed out after " +
-         format_seconds(elapsed_us) + " seconds";
+         format_seconds(timeout_us) + " seconds";
 }
 
 std::string platform_error_line(std::string_view request_id, std::string_view message) {

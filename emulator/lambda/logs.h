@@ -55,8 +55,8 @@ std::string report_line(const ReportFields& f);
 // INIT_REPORT for a failed init. `status` is "timeout" or "error" (then `error_type` is printed).
 std::string init_report_line(core::TimeUs init_duration_us, InitPhase phase, std::string_view status,
                              std::string_view error_type);
-// "<ISO time> <id> Task timed out after N.NN seconds"
-std::string timeout_line(core::TimeUs at, std::string_view request_id, core::TimeUs elapsed_us);
+// "<ISO time> <id> Task timed out after N.00 seconds", for a function whose timeout is `timeout_us`
+std::string timeout_line(core::TimeUs at, std::string_view request_id, core::TimeUs timeout_us);
 // "RequestId: <id> Error: <message>" (the line AWS logs for a platform-detected failure).
 std::string platform_error_line(std::string_view request_id, std::string_view message);
 

@@ -180,6 +180,26 @@ TEST_CASE("lambda a retried init that succeeds runs the invocation, init folded 
         std::vector<std::string>{"INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError"});
 }
 
+TEST_CASE("lambda a timeout that fires late still names the function's timeout; REPORT has the time") {
+  // On a busy machine the deadline's timer can run some milliseconds late (a CI run saw "after
+  // 1.01 seconds"). Lambda's message names the configured timeout; the REPORT line's Duration is
+  // what was measured.
+  LambdaHarness h({make_function("fn", 3)});
+  auto call = h.invoke("fn");
+  const EnvId env = h.last_env();
+  auto poll = h.start_delivered(env);
+  h.advance_ms(2999);
+  CHECK_FALSE(call->done());
+  h.advance_ms(12);  // the timer runs at 3.011 s
+  REQUIRE(call->done());
+  CHECK(call->outcome.payload == R"({"errorType":"Sandbox.Timedout","errorMessage":"RequestId: )" + poll->id() +
+                                     R"( Error: Task timed out after 3.00 seconds"})");
+  const auto lines = h.logs.stream(h.stream(env));
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[1].ends_with(" " + poll->id() + " Task timed out after 3.00 seconds"));
+  CHECK(lines[3].find("\tDuration: 3011.00 ms\tBilled Duration: 3011 ms\t") != std::string::npos);
+}
+
 TEST_CASE("lambda init is bounded by init_timeout_ms, then by the function timeout") {
   LambdaHarness h({make_function("fn", 3)});
   auto call = h.invoke("fn");
