@@ -12,6 +12,11 @@ namespace {
 std::string exit_error(const std::string& id, const std::string& reason) {
   return R"({"errorType":"Runtime.ExitError","errorMessage":"RequestId: )" + id + " Error: " + reason + "\"}";
 }
+// The Invoke payload of a function with a 3-second timeout that ran out.
+std::string timed_out_3s(const std::string& id) {
+  return R"({"errorType":"Sandbox.Timedout","errorMessage":"RequestId: )" + id +
+         R"( Error: Task timed out after 3.00 seconds"})";
+}
 }  // namespace
 
 TEST_CASE("lambda a timeout kills the environment and reports Sandbox.Timedout") {
@@ -25,8 +30,7 @@ TEST_CASE("lambda a timeout kills the environment and reports Sandbox.Timedout")
   REQUIRE(call->done());
   CHECK(call->kind() == Kind::kFunctionError);
   CHECK(call->outcome.function_error == "Unhandled");
-  CHECK(call->outcome.payload == R"({"errorType":"Sandbox.Timedout","errorMessage":"RequestId: )" + poll->id() +
-                                     R"( Error: Task timed out after 3.00 seconds"})");
+  CHECK(call->outcome.payload == timed_out_3s(poll->id()));
   CHECK(h.procs.kills == std::vector<EnvId>{env});
   CHECK_FALSE(h.state(env).has_value());  // the fake reports the exit from inside kill()
   const auto lines = h.logs.stream(h.stream(env));
@@ -192,8 +196,7 @@ TEST_CASE("lambda a timeout that fires late still names the function's timeout; 
   CHECK_FALSE(call->done());
   h.advance_ms(12);  // the timer runs at 3.011 s
   REQUIRE(call->done());
-  CHECK(call->outcome.payload == R"({"errorType":"Sandbox.Timedout","errorMessage":"RequestId: )" + poll->id() +
-                                     R"( Error: Task timed out after 3.00 seconds"})");
+  CHECK(call->outcome.payload == timed_out_3s(poll->id()));
   const auto lines = h.logs.stream(h.stream(env));
   REQUIRE(lines.size() == 4);
   CHECK(lines[1].ends_with(" " + poll->id() + " Task timed out after 3.00 seconds"));

@@ -182,26 +182,40 @@ struct TestWriter {
   }
 };
 
+// A test writer with a checkpointer beside it, restarting past 64 frames. The checkpointer's
+// thread never runs a checkpoint of its own (the interval is an hour): the test calls
+// checkpoint_now(), so frame counts are exact.
+struct WalRig {
+  static constexpr int kRestartFrames = 64;
+  TempDir dir;
+  TestWriter w{dir.db()};
+  std::unique_ptr<slipway::store::Checkpointer> cp = start(dir.db());  // closes before w
+  slipway::store::Checkpointer& c = *cp;
+
+  static std::unique_ptr<slipway::store::Checkpointer> start(const std::string& path) {
+    auto cp = slipway::store::Checkpointer::start(path, std::chrono::hours(1), kRestartFrames);
+    REQUIRE(cp.ok());
+    return std::move(cp).value();
+  }
+};
+
 }  // namespace
 
 TEST_CASE("checkpointer: past the threshold a checkpoint asks the writer to restart the WAL") {
   // The writer restarts the WAL by itself only when it begins at a moment everything is
   // checkpointed; one that commits back to back rarely finds such a moment, so past
-  // `restart_frames` the checkpointer asks it for a RESTART between two transactions. Driven
-  // from one thread (the interval is long enough never to fire), so the frame counts are exact.
-  TempDir dir;
-  TestWriter w(dir.db());
-  auto cp = slipway::store::Checkpointer::start(dir.db(), std::chrono::hours(1), 64);
-  REQUIRE(cp.ok());
-  slipway::store::Checkpointer& c = *cp.value();
+  // `restart_frames` the checkpointer asks it for a RESTART between two transactions.
+  WalRig rig;
+  TestWriter& w = rig.w;
+  slipway::store::Checkpointer& c = rig.c;
   REQUIRE(w.commit(5));
   const int few = c.checkpoint_now();
   CHECK(few > 0);
-  CHECK(few <= 64);
+  CHECK(few <= WalRig::kRestartFrames);
   CHECK(w.wal_frames == few);
   CHECK_FALSE(c.restart_due(w.wal_frames));  // below the threshold: not asked
   REQUIRE(w.commit(40));
-  CHECK(c.checkpoint_now() > 64);
+  CHECK(c.checkpoint_now() > WalRig::kRestartFrames);
   CHECK(c.restart_due(w.wal_frames));
   CHECK(c.restarts() == 0);  // asked, not done: the RESTART is the writer's
   CHECK(c.restart_wal(w.db));
@@ -217,12 +231,10 @@ TEST_CASE("checkpointer: past the threshold a checkpoint asks the writer to rest
 TEST_CASE("checkpointer: the writer restarts a WAL the checkpoints have fallen far behind on") {
   // A checkpointer kept off the CPU (its thread runs at SCHED_IDLE) never asks; past
   // kForceRestartFactor times the threshold the writer restarts the WAL anyway.
-  TempDir dir;
-  TestWriter w(dir.db());
-  auto cp = slipway::store::Checkpointer::start(dir.db(), std::chrono::hours(1), 64);
-  REQUIRE(cp.ok());
-  slipway::store::Checkpointer& c = *cp.value();
-  const int limit = slipway::store::Checkpointer::kForceRestartFactor * 64;
+  WalRig rig;
+  TestWriter& w = rig.w;
+  slipway::store::Checkpointer& c = rig.c;
+  const int limit = slipway::store::Checkpointer::kForceRestartFactor * WalRig::kRestartFrames;
   while (w.wal_frames <= limit) {
     CHECK_FALSE(c.restart_due(w.wal_frames));
     REQUIRE(w.commit(1));
@@ -241,12 +253,9 @@ TEST_CASE("checkpointer: checkpoints beside a writer that never pauses lose and 
   // checkpoints as fast as it can; a restart that meets a running checkpoint is put off, not
   // failed. How far the WAL grows in between depends on how the threads interleave, so only the
   // outcome is checked here; the tests above check the thresholds.
-  TempDir dir;
-  TestWriter w(dir.db());
-  constexpr int kRestartFrames = 64;
-  auto cp = slipway::store::Checkpointer::start(dir.db(), std::chrono::hours(1), kRestartFrames);
-  REQUIRE(cp.ok());
-  slipway::store::Checkpointer& c = *cp.value();
+  WalRig rig;
+  TestWriter& w = rig.w;
+  slipway::store::Checkpointer& c = rig.c;
   constexpr int kCommits = 300;
   constexpr int kRowsPerCommit = 4;
   std::atomic<bool> done{false};
