@@ -6,6 +6,8 @@ daemon's CPU and RSS from /proc around each:
   send 1 client / 8 clients, single and batch of 10
   receive+delete 1 client / 8 clients, single and batch of 10
   send at half the measured 8-client single rate, and at 10,000/s (paced), for p99 at that load
+  batch send paced at 5,000/s (50,000 messages/s), then the same load against canned_server, a
+  server that answers at once and does nothing else: the floor this machine puts under p99
   1,000,000 messages resident in one queue: RSS, then receive+delete latency at that depth
 
 Every line reports the CPU time the hypervisor stole from this VM during the phase ("steal"):
@@ -153,6 +155,24 @@ def phase(pid, port, url, name, **kw):
     return r
 
 
+def floor_phase(url, batch_answer, **kw):
+    """The paced load against build/canned_server answering with `batch_answer` (the daemon's own
+    SendMessageBatch answer, so the bytes on the wire match): the latency left when the work is
+    taken away. Its "daemon CPU" is the canned server's."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as body:
+        body.write(batch_answer)
+        body.flush()
+        server = subprocess.Popen([os.path.join(BUILD, "canned_server"), "--body-file", body.name],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            select.select([server.stdout], [], [], 10)
+            port = int(server.stdout.readline().strip().rsplit(":", 1)[1])
+            return phase(server.pid, port, url, **kw)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=5)
@@ -198,6 +218,11 @@ def main():
             # And half of its 100,000 messages/s in batches: 5,000 SendMessageBatch(10) a second.
             phase(pid, port, url, "SendMessageBatch(10) paced at 5000/s, 8 clients", op="send",
                   clients=8, seconds=s, batch=10, rate=5000)
+            answer = sqs(port, "SendMessageBatch", {"QueueUrl": url, "Entries": [
+                {"Id": str(i), "MessageBody": "x" * 200} for i in range(10)]})
+            floor_phase(url, json.dumps(answer, separators=(",", ":")),
+                        name="the same, canned answers (canned_server)", op="send", clients=8,
+                        seconds=s, batch=10, rate=5000)
             sqs(port, "PurgeQueue", {"QueueUrl": url})
             deep = sqs(port, "CreateQueue", {"QueueName": "bench-deep"})["QueueUrl"]
             phase(pid, port, deep, f"fill {a.resident} messages (batches of 10)", op="send", clients=8,
