@@ -17,18 +17,20 @@
 // a moment every frame is checkpointed. A writer that never pauses never finds one: under
 // sustained batch sends the WAL grew 45 MB/s, to 1 GB in 30 s, and every page lookup slowed with
 // it (70,000 -> 40,000 messages/s). So once a checkpoint finds more than `restart_frames` frames
-// in the WAL, it asks the writer for a restart, and the writer, between two transactions, runs a
+// in the WAL, it catches up (syncs the database, then passes again until a pass finds few new
+// frames) and asks the writer for a restart. The writer, between two transactions, runs a
 // RESTART checkpoint on its own connection (restart_wal()): that copies the few frames the
 // passive checkpoints left, syncs, and starts the WAL over. The writer runs it, not this thread,
 // because a RESTART holds every writer off until it ends: run here, at SCHED_IDLE, it kept the
-// writer waiting while the loop had the CPUs (requests of up to 79 ms). Should this thread fall far behind (a
-// machine busy with other work), the writer restarts the WAL anyway once it holds 4 times
-// `restart_frames`, copying every frame itself.
+// writer waiting while the loop had the CPUs (requests of up to 79 ms). Should this thread fall
+// far behind (a machine busy with other work), the writer restarts the WAL anyway once it holds
+// 4 times `restart_frames`, copying every frame itself.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,6 +50,10 @@ class Checkpointer {
   static constexpr int kForceRestartFactor = 4;
   // The thread's nice value where SCHED_IDLE is refused.
   static constexpr int kNice = 10;
+  // Before asking for a restart: passes after the first, at most, and the new frames a pass may
+  // find for the catching up to end (prepare_restart()).
+  static constexpr int kCatchUpPasses = 4;
+  static constexpr int kFewFrames = 256;
 
   // Opens its own connection to `path` and starts checkpointing.
   static core::Result<std::unique_ptr<Checkpointer>> start(const std::string& path,
@@ -62,8 +68,9 @@ class Checkpointer {
   int restarts() const;
 
   // One checkpoint now, as the thread runs every `interval`; returns the frames the WAL held.
-  // For tests, with an interval long enough that the thread never runs one at the same time.
-  int checkpoint_now();
+  // For tests, with an interval long enough that the thread never runs one at the same time;
+  // `after_pass` runs after each passive pass, for a test to write between them.
+  int checkpoint_now(const std::function<void()>& after_pass = {});
 
   // Writer thread, between transactions: whether to call restart_wal(), given the frames the
   // WAL holds after the last commit (sqlite3_wal_hook).
@@ -78,6 +85,10 @@ class Checkpointer {
  private:
   Checkpointer(sqlite3* db, std::chrono::milliseconds interval, int restart_frames);
   void run();
+  // Past the restart threshold: catches up with the writer, then asks it for a restart. The
+  // checkpoint just run found `wal_frames` in the WAL and left `backfilled` of them copied. An
+  // SQLite result code.
+  int prepare_restart(int wal_frames, int backfilled, const std::function<void()>& after_pass);
   // fdatasync()s the database file; an SQLite result code.
   int sync_database();
 

@@ -228,6 +228,53 @@ TEST_CASE("checkpointer: past the threshold a checkpoint asks the writer to rest
   CHECK(query_int(w.db, "SELECT COUNT(*) FROM t") == 2 * (5 + 40 + 1));
 }
 
+TEST_CASE("checkpointer: before asking for a restart it passes again until a pass finds few new frames") {
+  // The restart copies what the writer appended while the last pass ran, with every transaction
+  // held off; so the checkpointer first catches up, for at most kCatchUpPasses more passes. A
+  // reader's snapshot stands in for a writer that never pauses: it keeps the writer's last
+  // transaction from being copied, so the writer never finds the WAL all copied and starts it over.
+  using slipway::store::Checkpointer;
+  const int many = Checkpointer::kFewFrames / 2 + 10;  // commits: more than kFewFrames frames
+  WalRig rig;
+  TestWriter& w = rig.w;
+  sqlite3* reader = nullptr;
+  REQUIRE(sqlite3_open(rig.dir.db().c_str(), &reader) == SQLITE_OK);
+  const auto pin_then_commit_once = [&] {
+    sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);  // the last snapshot, if any
+    REQUIRE(sqlite3_exec(reader, "BEGIN; SELECT COUNT(*) FROM t", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    REQUIRE(w.commit(1));
+  };
+  REQUIRE(w.commit(40));  // past the threshold
+  pin_then_commit_once();
+  int passes = 0;
+  SUBCASE("the writer slows down: the passes end once one finds few new frames") {
+    rig.c.checkpoint_now([&] {
+      if (++passes > 2) return;  // after the first pass and the next: many frames; then none
+      REQUIRE(w.commit(many));
+      pin_then_commit_once();
+    });
+    CHECK(passes == 4);  // the first, two that found many new frames, one that found none
+    CHECK(rig.c.restart_due(w.wal_frames));
+    int frames = 0, copied = 0;  // left for the restart: the one transaction past the snapshot
+    REQUIRE(sqlite3_wal_checkpoint_v2(w.db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) ==
+            SQLITE_OK);
+    CHECK(frames - copied > 0);
+    CHECK(frames - copied <= Checkpointer::kFewFrames);
+  }
+  SUBCASE("the writer keeps up: it asks after kCatchUpPasses more passes all the same") {
+    rig.c.checkpoint_now([&] {
+      ++passes;
+      REQUIRE(w.commit(many));
+      pin_then_commit_once();
+    });
+    CHECK(passes == 1 + Checkpointer::kCatchUpPasses);
+    CHECK(rig.c.restart_due(w.wal_frames));
+  }
+  sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(reader);
+}
+
 TEST_CASE("checkpointer: the writer restarts a WAL the checkpoints have fallen far behind on") {
   // A checkpointer kept off the CPU (its thread runs at SCHED_IDLE) never asks; past
   // kForceRestartFactor times the threshold the writer restarts the WAL anyway.
