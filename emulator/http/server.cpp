@@ -245,7 +245,6 @@ void Server::Impl::on_read(Connection& c, ssize_t nread) {
     }
     return;
   }
-  loop.release_committed();
   process_input(c);
   // Hand this connection's changes to the store's writer now, not after every ready socket has
   // been read: the commit overlaps the loop's next reads, and the reply leaves sooner. Measured

@@ -43,7 +43,6 @@ struct Loop::Impl {
   std::vector<std::function<void(bool)>> deferred;  // loop thread only: the open pass's replies
   std::deque<InFlight> in_flight;  // loop thread only: passes handed to the writer, oldest first
   bool in_pass = false;            // loop thread only
-  bool releasing = false;          // loop thread only: inside release_finished()
 
   void begin_pass();
   void end_pass();
@@ -145,10 +144,6 @@ void Loop::end_pass() {
   if (impl_->in_pass) impl_->end_pass();
 }
 
-void Loop::release_committed() {
-  if (impl_->store && impl_->store->has_finished()) impl_->release_finished();
-}
-
 uv_loop_t* Loop::uv() { return &impl_->loop; }
 
 bool Loop::stopping() const { return impl_->stop_requested.load(); }
@@ -187,18 +182,13 @@ void Loop::Impl::hand_over(std::vector<std::function<void(bool)>> replies) {
 }
 
 // The writer's finished batches, in submit order: release each one's replies.
-// Not nested: a reply may go on to serve its connection's next, pipelined request, and a release
-// from in there would take outcomes meant for passes this call has not reached yet. A nested call
-// does nothing; what it would have taken waits for the writer's wake-up, sent after publishing it.
 void Loop::Impl::release_finished() {
-  if (!store || releasing) return;
-  releasing = true;
+  if (!store) return;
   for (const store::BatchOutcome& outcome : store->take_finished()) {
     InFlight done = std::move(in_flight.front());
     in_flight.pop_front();
     for (auto& fn : done.replies) fn(outcome.committed);
   }
-  releasing = false;
 }
 
 // Waits for every pass handed to the writer and releases its replies (shutting down).

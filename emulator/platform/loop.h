@@ -74,11 +74,6 @@ class Loop {
   // edge server calls it after each read: with the writer busy, passes handed over meanwhile
   // queue up and commit together, so commits stay grouped under load.
   void end_pass();
-  // Loop thread only, from an I/O callback: releases now the replies of the passes the writer
-  // has committed since the loop last looked, instead of when the loop next polls. The edge
-  // server calls it before each read's requests, so a finished pass's replies do not wait while
-  // the loop parses other clients' requests (docs/benchmarks.md: the commit-to-reply time).
-  void release_committed();
 
   // Loop thread only: the libuv loop, for adapters (servers, processes) that own handles on it.
   ::uv_loop_s* uv();

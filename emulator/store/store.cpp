@@ -165,8 +165,6 @@ uint64_t Store::submit() { return writer_->submit(std::exchange(pending_, {})); 
 
 std::vector<BatchOutcome> Store::take_finished() { return writer_->take_finished(); }
 
-bool Store::has_finished() const { return writer_->has_finished(); }
-
 void Store::on_finished(std::function<void()> wake) { writer_->on_finished(std::move(wake)); }
 
 void Store::wait_idle() { writer_->wait_idle(); }

@@ -88,8 +88,6 @@ class Store {
   uint64_t submit();
   // Loop thread: the batches finished since the last call, in submit order.
   std::vector<BatchOutcome> take_finished();
-  // Loop thread: whether take_finished() has something to return (cheap: no lock).
-  bool has_finished() const;
   // `wake` runs on the writer thread after each of its transactions (writer.h).
   void on_finished(std::function<void()> wake);
   // Blocks until every submitted batch has finished.

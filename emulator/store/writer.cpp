@@ -34,7 +34,6 @@ uint64_t Writer::submit(std::vector<Write> writes) {
 
 std::vector<BatchOutcome> Writer::take_finished() {
   std::lock_guard<std::mutex> lock(mu_);
-  has_finished_.store(false, std::memory_order_relaxed);
   return std::exchange(finished_, {});
 }
 
@@ -68,7 +67,6 @@ void Writer::run() {
       for (WriteBatch& b : batches) {
         finished_.push_back(BatchOutcome{b.number, committed, std::move(b.writes)});
       }
-      has_finished_.store(true, std::memory_order_release);
       if (wake_) wake_();
     }
     if (maintain_) maintain_();

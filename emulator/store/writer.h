@@ -15,7 +15,6 @@
 // outruns the disk slows to the disk's pace instead of holding ever more records in memory.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -66,9 +65,6 @@ class Writer {
   uint64_t submit(std::vector<Write> writes);
   // The batches finished since the last call, in submit order.
   std::vector<BatchOutcome> take_finished();
-  // Whether take_finished() has something to return; without taking the lock the writer holds
-  // while it publishes outcomes, so the loop can look between two requests for nearly nothing.
-  bool has_finished() const { return has_finished_.load(std::memory_order_acquire); }
   // `wake` runs on the writer thread after each transaction; the loop wakes itself with it and
   // then calls take_finished(). Empty: nobody is told.
   void on_finished(std::function<void()> wake);
@@ -90,7 +86,6 @@ class Writer {
   bool stop_ = false;                 // guarded by mu_
   uint64_t next_number_ = 1;          // guarded by mu_
   std::vector<BatchOutcome> finished_;  // guarded by mu_
-  std::atomic<bool> has_finished_{false};  // written under mu_: finished_ is not empty
   std::function<void()> wake_;          // guarded by mu_
   std::thread thread_;
 };

@@ -242,38 +242,3 @@ TEST_CASE("loop: stopping waits for the passes still committing and releases the
   CHECK(released);
   CHECK(db.committed_rows() == 1);
 }
-
-TEST_CASE("loop: release_committed answers a committed pass from inside a callback") {
-  // The edge server calls it before each read's requests: a pass that committed while the loop
-  // was busy is answered then, not when the loop next polls and hears from the writer.
-  TempDb db;
-  RealClock clock;
-  Loop loop(clock, db.store.get());
-  std::thread loop_thread([&] { loop.run(); });
-  std::promise<void> writing, gate;
-  std::shared_future<void> gate_open = gate.get_future().share();
-  bool a_released = false;  // loop thread only
-  REQUIRE(loop.post([&] {
-    db.store->write([&] {
-      writing.set_value();
-      gate_open.wait();
-      db.insert(1);
-    });
-  }, [&](bool committed) { a_released = committed; }));
-  writing.get_future().wait();  // A's pass is with the writer
-  // B holds the loop thread while A commits, so only release_committed() can answer A here.
-  std::promise<std::pair<bool, bool>> seen;
-  REQUIRE(loop.post([&] {
-    gate.set_value();
-    db.store->wait_idle();
-    const bool before = a_released;
-    loop.release_committed();
-    seen.set_value({before, a_released});
-  }, [](bool) {}));
-  const auto [before, after] = seen.get_future().get();
-  loop.stop();
-  loop_thread.join();
-  CHECK_FALSE(before);
-  CHECK(after);
-  CHECK(db.committed_rows() == 1);
-}
