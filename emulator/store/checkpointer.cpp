@@ -56,9 +56,7 @@ int Checkpointer::restarts() const {
 
 int Checkpointer::checkpoint_now(const std::function<void()>& after_pass) {
   int wal_frames = 0, checkpointed = 0;
-  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
-                                     &checkpointed);
-  if (after_pass) after_pass();
+  int rc = pass(wal_frames, checkpointed, after_pass);
   const int seen = wal_frames;
   if (rc == SQLITE_OK && wal_frames > restart_frames_)
     rc = prepare_restart(wal_frames, checkpointed, after_pass);
@@ -82,16 +80,12 @@ int Checkpointer::prepare_restart(int wal_frames, int backfilled,
   // So: sync, and pass again, until a pass finds few new frames (what the writer appends before
   // its restart is then few too); then sync what the last pass copied.
   int rc = SQLITE_OK;
-  for (int pass = 0; pass < kCatchUpPasses; ++pass) {
+  for (int round = 0; round < kCatchUpPasses; ++round) {
     rc = sync_database();
     const int frames_before = wal_frames;
     int checkpointed = 0;
-    if (rc == SQLITE_OK) {
-      rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
-                                     &checkpointed);
-    }
+    if (rc == SQLITE_OK) rc = pass(wal_frames, checkpointed, after_pass);
     if (rc != SQLITE_OK) break;
-    if (after_pass) after_pass();
     // A writer that found the WAL all copied has started it over: it holds only new frames.
     const int copied = wal_frames < frames_before ? checkpointed : checkpointed - backfilled;
     backfilled = checkpointed;
@@ -100,6 +94,13 @@ int Checkpointer::prepare_restart(int wal_frames, int backfilled,
   if (rc == SQLITE_OK) rc = sync_database();
   // (A WAL started over meanwhile needs no restart.)
   if (rc == SQLITE_OK && wal_frames > restart_frames_) restart_asked_ = true;
+  return rc;
+}
+
+int Checkpointer::pass(int& wal_frames, int& checkpointed, const std::function<void()>& after_pass) {
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
+                                           &checkpointed);
+  if (after_pass) after_pass();
   return rc;
 }
 

@@ -89,6 +89,9 @@ class Checkpointer {
   // checkpoint just run found `wal_frames` in the WAL and left `backfilled` of them copied. An
   // SQLite result code.
   int prepare_restart(int wal_frames, int backfilled, const std::function<void()>& after_pass);
+  // One passive checkpoint: the frames the WAL held, and how many of them are now copied. Then
+  // `after_pass`, if any. An SQLite result code.
+  int pass(int& wal_frames, int& checkpointed, const std::function<void()>& after_pass);
   // fdatasync()s the database file; an SQLite result code.
   int sync_database();
 

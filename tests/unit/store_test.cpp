@@ -271,6 +271,16 @@ TEST_CASE("checkpointer: before asking for a restart it passes again until a pas
     CHECK(passes == 1 + Checkpointer::kCatchUpPasses);
     CHECK(rig.c.restart_due(w.wal_frames));
   }
+  SUBCASE("the writer starts the WAL over by itself meanwhile: no restart is asked for") {
+    sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);  // the first pass copies it all
+    rig.c.checkpoint_now([&] {
+      // The writer finds the WAL all copied, and writes from its start again.
+      if (++passes == 1) REQUIRE(w.commit(1));
+    });
+    CHECK(passes == 2);  // the first pass, then one that found only the writer's few new frames
+    CHECK(w.wal_frames < WalRig::kRestartFrames);
+    CHECK_FALSE(rig.c.restart_due(w.wal_frames));
+  }
   sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
   sqlite3_close(reader);
 }
